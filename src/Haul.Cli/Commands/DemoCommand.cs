@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Haul.Checksums;
+using Haul.Cli.Demo;
+using Haul.Cli.Running;
+
+namespace Haul.Cli.Commands;
+
+/// <summary><c>haul demo</c>: an offline run of the main job against an embedded loopback site.</summary>
+internal static class DemoCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var dir = new Option<string?>("--dir", "-d") { Description = "Where to save the demo files (default: a new temporary folder)." };
+        var output = new OutputOptions();
+        var command = new Command("demo", "Download generated files from an embedded loopback site: retries, resume and checksums at work, no network needed.")
+        {
+            dir,
+        };
+        output.AddTo(command);
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var directory = parseResult.GetValue(dir) ?? Directory.CreateTempSubdirectory("haul-demo-").FullName;
+            await using var site = await DemoSite.StartAsync(cancellationToken);
+            var mode = output.Read(parseResult, io);
+            if (mode != Output.OutputMode.Json)
+            {
+                await io.Error.WriteLineAsync($"haul demo: {site.Files.Count} files from {site.BaseUri} into {directory} (a few drop the connection or answer 503 once)");
+            }
+
+            var options = new DownloadOptions { Directory = directory, RetryBaseDelay = TimeSpan.FromMilliseconds(200) };
+            return await DownloadRun.ExecuteAsync(options, Requests(site), mode, io, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async IAsyncEnumerable<DownloadRequest> Requests(DemoSite site)
+    {
+        foreach (var file in site.Files)
+        {
+            yield return new DownloadRequest(new Uri(site.BaseUri, file.Path).AbsoluteUri)
+            {
+                Checksum = new Checksum(ChecksumAlgorithm.Sha256, file.Sha256),
+            };
+        }
+
+        await Task.CompletedTask;
+    }
+}

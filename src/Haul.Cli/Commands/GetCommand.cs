@@ -1,0 +1,138 @@
+using System.CommandLine;
+using Haul.Checksums;
+using Haul.Cli.Running;
+using Haul.Input;
+
+namespace Haul.Cli.Commands;
+
+/// <summary><c>haul get [URL…] [options]</c>: download URLs given as arguments or in an input file.</summary>
+internal static class GetCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var urls = new Argument<string[]>("url") { Description = "URLs to download.", Arity = ArgumentArity.ZeroOrMore };
+        var inputFile = new Option<string?>("--input-file", "-i") { Description = "A file of URLs, one per line (aria2 style); '-' reads stdin." };
+        var dir = new Option<string>("--dir", "-d") { Description = "The output directory, created if missing.", DefaultValueFactory = _ => "." };
+        var outName = new Option<string?>("--out", "-o") { Description = "The output file name (only with a single URL)." };
+        var maxConcurrent = new Option<int>("--max-concurrent", "-j") { Description = "Downloads in flight at once.", DefaultValueFactory = _ => 16 };
+        var maxPerHost = new Option<int>("--max-per-host") { Description = "Connections to one host at once.", DefaultValueFactory = _ => 8 };
+        var retries = new Option<int>("--retries") { Description = "Attempts after the first, for transient faults.", DefaultValueFactory = _ => 5 };
+        var timeout = new Option<double>("--timeout") { Description = "Idle timeout in seconds: no byte for this long fails the attempt.", DefaultValueFactory = _ => 60 };
+        var connectTimeout = new Option<double>("--connect-timeout") { Description = "Connect timeout in seconds.", DefaultValueFactory = _ => 20 };
+        var checksum = new Option<string?>("--checksum") { Description = "ALGO=HEX the file must match (sha-256, sha-1, md5); single URL only." };
+        var output = new OutputOptions();
+
+        var command = new Command("get", "Download URLs (also: haul URL…).")
+        {
+            urls, inputFile, dir, outName, maxConcurrent, maxPerHost, retries, timeout, connectTimeout, checksum,
+        };
+        output.AddTo(command);
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var urlArgs = parseResult.GetValue(urls) ?? [];
+            var input = parseResult.GetValue(inputFile);
+            var single = urlArgs.Length == 1 && input is null;
+            if (urlArgs.Length == 0 && input is null)
+            {
+                throw new UsageException("no URL given: pass URLs or --input-file FILE (see 'haul get --help').");
+            }
+
+            var name = parseResult.GetValue(outName);
+            if (name is not null && !single)
+            {
+                throw new UsageException("--out works with a single URL only; use out= lines in an input file for several.");
+            }
+
+            Checksum? expected = null;
+            if (parseResult.GetValue(checksum) is { } text)
+            {
+                if (!single)
+                {
+                    throw new UsageException("--checksum works with a single URL only; use checksum= lines in an input file for several.");
+                }
+
+                if (!Checksum.TryParse(text, out expected, out var error))
+                {
+                    throw new UsageException($"--checksum {text}: {error}.");
+                }
+            }
+
+            var options = new DownloadOptions
+            {
+                Directory = parseResult.GetValue(dir)!,
+                MaxConcurrent = AtLeast(parseResult.GetValue(maxConcurrent), 1, "--max-concurrent"),
+                MaxPerHost = AtLeast(parseResult.GetValue(maxPerHost), 1, "--max-per-host"),
+                Retries = AtLeast(parseResult.GetValue(retries), 0, "--retries"),
+                IdleTimeout = Seconds(parseResult.GetValue(timeout), "--timeout"),
+                ConnectTimeout = Seconds(parseResult.GetValue(connectTimeout), "--connect-timeout"),
+            };
+
+            var reader = OpenInput(input, io);
+            try
+            {
+                var requests = Requests(urlArgs, reader, name, expected, cancellationToken);
+                return await DownloadRun.ExecuteAsync(options, requests, output.Read(parseResult, io), io, cancellationToken);
+            }
+            finally
+            {
+                if (!ReferenceEquals(reader, io.In))
+                {
+                    reader?.Dispose();
+                }
+            }
+        });
+        return command;
+    }
+
+    private static TextReader? OpenInput(string? path, CliIo io)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (path == "-")
+        {
+            return io.In;
+        }
+
+        try
+        {
+            return new StreamReader(path, new FileStreamOptions { Options = FileOptions.SequentialScan });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new UsageException($"cannot read input file '{path}': {ex.Message}");
+        }
+    }
+
+    private static async IAsyncEnumerable<DownloadRequest> Requests(
+        string[] urls,
+        TextReader? input,
+        string? outName,
+        Checksum? checksum,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var url in urls)
+        {
+            yield return new DownloadRequest(url) { OutName = outName, Checksum = checksum };
+        }
+
+        if (input is not null)
+        {
+            await foreach (var request in UrlListReader.ReadAsync(input, cancellationToken))
+            {
+                yield return request;
+            }
+        }
+    }
+
+    private static int AtLeast(int value, int minimum, string flag) =>
+        value >= minimum ? value : throw new UsageException($"{flag} must be at least {minimum}, not {value}.");
+
+    private static TimeSpan Seconds(double value, string flag) =>
+        value > 0 && double.IsFinite(value)
+            ? TimeSpan.FromSeconds(value)
+            : throw new UsageException($"{flag} must be a positive number of seconds, not {value}.");
+}

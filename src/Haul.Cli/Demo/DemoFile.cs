@@ -1,0 +1,4 @@
+namespace Haul.Cli.Demo;
+
+/// <summary>One generated file of the demo site and the fault it plays once.</summary>
+internal sealed record DemoFile(string Path, byte[] Content, DemoFault Fault, string Sha256);

@@ -1,0 +1,24 @@
+namespace Haul.Cli.Output;
+
+using Haul.Cli.Running;
+
+/// <summary>The closing lines of a run: counts, bytes, average speed, and every failure with its kind.</summary>
+internal static class SummaryPrinter
+{
+    public static async Task PrintAsync(TextWriter error, RunSummary summary, TimeSpan elapsed, string directory)
+    {
+        var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
+        await error.WriteLineAsync(
+            $"haul: {summary.Succeeded} done, {summary.Skipped} skipped, {summary.Failures.Count} failed; " +
+            $"{ByteFormat.Size(summary.Bytes)} in {elapsed.TotalSeconds:0.0} s ({ByteFormat.Speed(summary.Bytes / seconds)}).");
+        foreach (var failure in summary.Failures)
+        {
+            await error.WriteLineAsync($"  {FailureLine.For(failure)}");
+        }
+
+        if (summary.Succeeded + summary.Skipped > 0)
+        {
+            await error.WriteLineAsync($"haul: files are in {Path.GetFullPath(directory)}");
+        }
+    }
+}

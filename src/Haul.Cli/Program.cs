@@ -1,0 +1,3 @@
+using Haul.Cli;
+
+return await HaulCli.RunAsync(args, CliIo.FromConsole());

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Haul.Cli.Output;
+
+namespace Haul.Cli.Running;
+
+/// <summary>Runs one download job for the CLI: results to their outputs, progress to stderr, an exit code back.</summary>
+internal static class DownloadRun
+{
+    public static async Task<int> ExecuteAsync(
+        DownloadOptions options,
+        IAsyncEnumerable<DownloadRequest> requests,
+        OutputMode mode,
+        CliIo io,
+        CancellationToken cancellationToken)
+    {
+        using var downloader = new Downloader(options);
+        var summary = new RunSummary();
+        var json = mode == OutputMode.Json ? new JsonResultWriter(io.Out) : null;
+        var started = Stopwatch.GetTimestamp();
+        var interrupted = false;
+
+        async Task ConsumeAsync()
+        {
+            try
+            {
+                await foreach (var result in downloader.DownloadAsync(requests, cancellationToken))
+                {
+                    summary.Add(result);
+                    if (json is not null)
+                    {
+                        await json.WriteAsync(result);
+                    }
+                    else if (result.Status == DownloadStatus.Failed && mode is OutputMode.Plain or OutputMode.Quiet)
+                    {
+                        await io.Error.WriteLineAsync($"haul: {FailureLine.For(result)}");
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                interrupted = true;
+            }
+        }
+
+        IProgressView? view = mode switch
+        {
+            OutputMode.Bars => new LiveProgressView(downloader, io.Error),
+            OutputMode.Plain => new PlainProgressView(downloader, io.Error, TimeProvider.System, TimeSpan.FromSeconds(2)),
+            _ => null,
+        };
+
+        try
+        {
+            var work = ConsumeAsync();
+            await (view is null ? work : view.ShowWhileAsync(work));
+        }
+        catch (IOException ex)
+        {
+            throw new UsageException($"reading the input failed: {ex.Message}");
+        }
+
+        if (mode is OutputMode.Bars or OutputMode.Plain)
+        {
+            await SummaryPrinter.PrintAsync(io.Error, summary, Stopwatch.GetElapsedTime(started), options.Directory);
+        }
+
+        return interrupted ? ExitCodes.Interrupted
+            : summary.Failures.Count > 0 ? ExitCodes.SomeFailed
+            : ExitCodes.Success;
+    }
+}

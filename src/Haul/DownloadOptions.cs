@@ -1,0 +1,52 @@
+namespace Haul;
+
+/// <summary>Every knob of a download run. The defaults follow the <c>haul get</c> defaults.</summary>
+public sealed record DownloadOptions
+{
+    /// <summary>The output directory; created if missing. Nothing is ever written outside it.</summary>
+    public string Directory { get; init; } = ".";
+
+    /// <summary>Downloads in flight at once (<c>-j</c>).</summary>
+    public int MaxConcurrent { get; init; } = 16;
+
+    /// <summary>Connections to one host at once.</summary>
+    public int MaxPerHost { get; init; } = 8;
+
+    /// <summary>Attempts after the first, for transient faults.</summary>
+    public int Retries { get; init; } = 5;
+
+    /// <summary>No byte received for this long fails the attempt.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a TCP (and TLS) connect may take.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Redirects followed before the download fails with kind <c>redirect</c>.</summary>
+    public int MaxRedirects { get; init; } = 10;
+
+    /// <summary>The first backoff delay; it doubles with each attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest backoff delay Haul picks by itself.</summary>
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest <c>Retry-After</c> honoured; a server asking for more fails the download.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The <c>User-Agent</c> header.</summary>
+    public string UserAgent { get; init; } = $"haul/{typeof(DownloadOptions).Assembly.GetName().Version?.ToString(3)}";
+
+    /// <summary>Size of the pooled buffer each transfer reads into.</summary>
+    public int BufferSize { get; init; } = 64 * 1024;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrent, 1, nameof(MaxConcurrent));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPerHost, 1, nameof(MaxPerHost));
+        ArgumentOutOfRangeException.ThrowIfNegative(Retries, nameof(Retries));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRedirects, nameof(MaxRedirects));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 1024, nameof(BufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
+    }
+}

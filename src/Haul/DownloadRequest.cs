@@ -1,0 +1,23 @@
+using Haul.Checksums;
+
+namespace Haul;
+
+/// <summary>One file to fetch.</summary>
+/// <param name="Url">The absolute http(s) URL, as written by the user; it is validated when the download starts.</param>
+public sealed record DownloadRequest(string Url)
+{
+    /// <summary>The output file name (<c>out=</c>); sanitized, never a path.</summary>
+    public string? OutName { get; init; }
+
+    /// <summary>A sub-directory of the output directory (<c>dir=</c>); it can never leave it.</summary>
+    public string? Directory { get; init; }
+
+    /// <summary>The digest the body must have.</summary>
+    public Checksum? Checksum { get; init; }
+
+    /// <summary>Where the request came from (line number in an input file), for messages.</summary>
+    public int? Line { get; init; }
+
+    /// <summary>Set when the input already shows this entry cannot be used; it is reported as failed, nothing is fetched.</summary>
+    public string? InputError { get; init; }
+}

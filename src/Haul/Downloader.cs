@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using Haul.Progress;
+using Haul.Scheduling;
+using Haul.Storage;
+using Haul.Transfer;
+
+namespace Haul;
+
+/// <summary>
+/// Haul's entry point: give it requests as an async stream, get results back as they finish.
+/// Thousands of transfers run as async tasks over one shared connection pool.
+/// </summary>
+/// <example>
+/// <code>
+/// using var downloader = new Downloader(new DownloadOptions { Directory = "out" });
+/// await foreach (var result in downloader.DownloadAsync(["https://example.org/a.jpg"]))
+///     Console.WriteLine($"{result.Status} {result.Path}");
+/// </code>
+/// </example>
+public sealed class Downloader : IDisposable
+{
+    private readonly HttpClient _client;
+    private readonly TimeProvider _timeProvider;
+    private readonly ProgressTracker _tracker;
+
+    /// <summary>Creates a downloader; every run it starts shares one connection pool.</summary>
+    /// <param name="options">The settings; the defaults match <c>haul get</c>.</param>
+    /// <param name="timeProvider">The clock for timeouts, backoff and elapsed times.</param>
+    public Downloader(DownloadOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        Options = options ?? new DownloadOptions();
+        Options.Validate();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _client = HttpClientFactory.Create(Options);
+        _tracker = new ProgressTracker(_timeProvider);
+    }
+
+    /// <summary>The settings this downloader runs with.</summary>
+    public DownloadOptions Options { get; }
+
+    /// <summary>
+    /// Downloads every request of <paramref name="requests"/>, reading it lazily, and yields one
+    /// result per request in order of completion. A failure becomes a failed result, never an
+    /// exception; only an exception thrown by the source itself ends the stream early.
+    /// </summary>
+    /// <remarks>
+    /// When <paramref name="cancellationToken"/> is cancelled, transfers in flight stop (their
+    /// <c>.part</c> files are kept for resume) and report as <c>cancelled</c>; then the stream
+    /// throws <see cref="OperationCanceledException"/>.
+    /// </remarks>
+    public IAsyncEnumerable<DownloadResult> DownloadAsync(
+        IAsyncEnumerable<DownloadRequest> requests,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var names = new NameReservations();
+        var transfer = new ResumableTransfer(_client, Options, new RetryPolicy(Options), names, _tracker, _timeProvider);
+        var scheduler = new DownloadScheduler(Options, new DownloadPlanner(Options, names), transfer, _tracker, _timeProvider);
+        return scheduler.RunAsync(requests, cancellationToken);
+    }
+
+    /// <summary>Downloads a few URLs into the output directory; see the overload taking requests.</summary>
+    public IAsyncEnumerable<DownloadResult> DownloadAsync(IEnumerable<string> urls, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        return DownloadAsync(ToRequests(urls), cancellationToken);
+    }
+
+    /// <summary>A snapshot of the progress of this downloader's runs: counters and the transfers in flight.</summary>
+    public DownloadProgress GetProgress() => _tracker.Snapshot();
+
+    /// <inheritdoc/>
+    public void Dispose() => _client.Dispose();
+
+    private static async IAsyncEnumerable<DownloadRequest> ToRequests(IEnumerable<string> urls)
+    {
+        foreach (var url in urls)
+        {
+            yield return new DownloadRequest(url);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace Haul.Errors;
+
+/// <summary>Turns what the network stack throws into Haul's typed failures.</summary>
+internal static class HaulErrors
+{
+    public static HaulException FromSendFailure(string url, Uri uri, HttpRequestException ex)
+    {
+        var host = uri.IdnHost;
+        var socketError = FindInner<SocketException>(ex)?.SocketErrorCode;
+
+        if (ex.HttpRequestError == HttpRequestError.NameResolutionError
+            || socketError is SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain)
+        {
+            return new DnsException(url, host, ex);
+        }
+
+        if (ex.HttpRequestError == HttpRequestError.SecureConnectionError || FindInner<AuthenticationException>(ex) is not null)
+        {
+            return new TlsException(url, $"The TLS handshake with {host} failed for {url}: {Innermost(ex).Message}", ex);
+        }
+
+        if (FindInner<TimeoutException>(ex) is not null)
+        {
+            return new TransferTimeoutException(url, $"Connecting to {Authority(uri)} timed out for {url}.", ex);
+        }
+
+        return ex.HttpRequestError switch
+        {
+            HttpRequestError.ConnectionError when socketError is SocketError.ConnectionRefused =>
+                new ConnectException(url, $"The connection to {Authority(uri)} was refused for {url}.", ex),
+            HttpRequestError.ConnectionError =>
+                new ConnectException(url, $"Could not connect to {Authority(uri)} for {url}: {Innermost(ex).Message}", ex),
+            HttpRequestError.ResponseEnded =>
+                new ProtocolException(url, $"{Authority(uri)} closed the connection before answering {url}.", ex),
+            _ => new ProtocolException(url, $"The request for {url} failed: {Innermost(ex).Message}", ex),
+        };
+    }
+
+    public static ProtocolException BodyInterrupted(string url, Uri uri, long received, long? expected, Exception inner)
+    {
+        var of = expected is { } total ? $" of {total}" : string.Empty;
+        return new ProtocolException(url, $"The connection to {Authority(uri)} dropped after {received}{of} bytes of {url}.", inner);
+    }
+
+    public static ProtocolException ShortBody(string url, long received, long expected) =>
+        new(url, $"The body of {url} ended after {received} of {expected} bytes.", null);
+
+    public static ProtocolException BadRange(string url, string detail) =>
+        new(url, $"The server sent a wrong range for {url}: {detail}.", null);
+
+    public static TransferTimeoutException Idle(string url, Uri uri, TimeSpan idleTimeout) =>
+        new(url, $"No data arrived from {Authority(uri)} for {idleTimeout.TotalSeconds:0.#} s while fetching {url}.", null);
+
+    public static TransferTimeoutException ConnectTimedOut(string url, Uri uri, TimeSpan connectTimeout, Exception? inner) =>
+        new(url, $"Connecting to {Authority(uri)} took longer than {connectTimeout.TotalSeconds:0.#} s for {url}.", inner);
+
+    public static StorageException Storage(string url, string path, Exception inner) =>
+        new(url, $"Could not write '{path}' for {url}: {inner.Message}", inner);
+
+    public static InvalidUrlException InvalidUrl(string url, int? line, string reason) =>
+        new(url, line is { } n ? $"Line {n}: {reason}" : reason);
+
+    public static RedirectException RedirectLoop(string url, Uri repeated) =>
+        new(url, $"Redirect loop: {url} leads back to {repeated.OriginalString}.");
+
+    public static RedirectException TooManyRedirects(string url, int limit) =>
+        new(url, $"More than {limit} redirects while fetching {url}.");
+
+    public static RedirectException BadRedirect(string url, string detail) =>
+        new(url, $"The redirect from {url} cannot be followed: {detail}.");
+
+    public static HttpStatusException Status(string url, int statusCode, string? reason, TimeSpan? retryAfter) =>
+        new(url, statusCode, reason, retryAfter);
+
+    public static ChecksumException Checksum(string url, string algorithm, string expected, string actual) =>
+        new(url, expected, actual, algorithm);
+
+    /// <summary>A bug or an unforeseen fault; reported on its download instead of stopping the run.</summary>
+    public static ProtocolException Unexpected(string url, Exception inner) =>
+        new(url, $"Fetching {url} failed unexpectedly: {inner.Message}", inner);
+
+    public static DownloadCancelledException Cancelled(string url) => new(url);
+
+    private static string Authority(Uri uri) => uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}";
+
+    private static T? FindInner<T>(Exception ex) where T : Exception
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        var e = ex;
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+}

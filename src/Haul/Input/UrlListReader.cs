@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using Haul.Checksums;
+
+namespace Haul.Input;
+
+/// <summary>
+/// Reads an aria2-style URL list as a stream: a URL at the start of a line, indented
+/// <c>key=value</c> lines under it (<c>out=</c>, <c>dir=</c>, <c>checksum=ALGO=HEX</c>), blank lines
+/// and <c>#</c> comments ignored. Only the entry being read is held in memory.
+/// </summary>
+public static class UrlListReader
+{
+    /// <summary>Yields one request per URL line. Bad lines become requests with an <see cref="DownloadRequest.InputError"/>.</summary>
+    public static async IAsyncEnumerable<DownloadRequest> ReadAsync(
+        TextReader reader,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        DownloadRequest? pending = null;
+        var lineNumber = 0;
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            lineNumber++;
+            var trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#'))
+            {
+                continue;
+            }
+
+            if (char.IsWhiteSpace(line[0]))
+            {
+                pending = pending is null ? null : ApplyOption(pending, trimmed, lineNumber);
+                continue;
+            }
+
+            if (pending is not null)
+            {
+                yield return pending;
+            }
+
+            pending = new DownloadRequest(trimmed) { Line = lineNumber };
+        }
+
+        if (pending is not null)
+        {
+            yield return pending;
+        }
+    }
+
+    internal static DownloadRequest ApplyOption(DownloadRequest request, string option, int lineNumber)
+    {
+        if (request.InputError is not null)
+        {
+            return request;
+        }
+
+        var eq = option.IndexOf('=', StringComparison.Ordinal);
+        var key = eq > 0 ? option[..eq].Trim().ToLowerInvariant() : option;
+        var value = eq > 0 ? option[(eq + 1)..].Trim() : string.Empty;
+        switch (key)
+        {
+            case "out" when value.Length > 0:
+                return request with { OutName = value };
+            case "dir" when value.Length > 0:
+                return request with { Directory = value };
+            case "checksum":
+                return Checksum.TryParse(value, out var checksum, out var error)
+                    ? request with { Checksum = checksum }
+                    : request with { InputError = $"checksum={value}: {error}." };
+            default:
+                return request with { InputError = $"unknown or empty option '{option}' under {request.Url} (line {lineNumber})." };
+        }
+    }
+}

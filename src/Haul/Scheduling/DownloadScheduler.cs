@@ -1,0 +1,163 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using Haul.Errors;
+using Haul.Progress;
+using Haul.Transfer;
+
+namespace Haul.Scheduling;
+
+/// <summary>
+/// Pulls requests lazily from the source, runs them as async tasks under the global and per-host
+/// limits, and yields results as they finish. Only the admitted window (in flight plus a small
+/// read-ahead that lets other hosts pass a busy one) is ever held in memory.
+/// </summary>
+internal sealed class DownloadScheduler(
+    DownloadOptions options,
+    DownloadPlanner planner,
+    ResumableTransfer transfer,
+    ProgressTracker tracker,
+    TimeProvider timeProvider)
+{
+    private readonly int _window = options.MaxConcurrent * 2;
+
+    public async IAsyncEnumerable<DownloadResult> RunAsync(
+        IAsyncEnumerable<DownloadRequest> source,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Transfers stop on the caller's token; the run's own token also stops them when the caller walks away.
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var results = Channel.CreateBounded<DownloadResult>(new BoundedChannelOptions(_window) { SingleReader = true });
+        var producer = ProduceAsync(source, results.Writer, run.Token);
+        try
+        {
+            // Not the caller's token: after Ctrl+C the interrupted transfers still report, then the channel completes.
+            while (await results.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (results.Reader.TryRead(out var result))
+                {
+                    yield return result;
+                }
+            }
+
+            var sourceFailure = await producer.ConfigureAwait(false);
+            sourceFailure?.Throw();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            if (!producer.IsCompleted)
+            {
+                await run.CancelAsync().ConfigureAwait(false);
+                await foreach (var unused in results.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                }
+
+                await producer.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<ExceptionDispatchInfo?> ProduceAsync(
+        IAsyncEnumerable<DownloadRequest> source,
+        ChannelWriter<DownloadResult> writer,
+        CancellationToken cancellationToken)
+    {
+        using var admission = new SemaphoreSlim(_window, _window);
+        using var global = new SemaphoreSlim(options.MaxConcurrent, options.MaxConcurrent);
+        var hosts = new HostLimiter(options.MaxPerHost);
+        ExceptionDispatchInfo? failure = null;
+        try
+        {
+            await foreach (var request in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                await admission.WaitAsync(cancellationToken).ConfigureAwait(false);
+                tracker.Queued();
+                _ = RunOneAsync(request, hosts, global, admission, writer, cancellationToken);
+            }
+
+            tracker.SourceCompleted();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            failure = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        // Every admitted request holds one admission slot until its result is written.
+        for (var i = 0; i < _window; i++)
+        {
+            await admission.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        writer.Complete();
+        return failure;
+    }
+
+    /// <remarks>Never throws: whatever happens becomes a result, so one failure never stops the others.</remarks>
+    private async Task RunOneAsync(
+        DownloadRequest request,
+        HostLimiter hosts,
+        SemaphoreSlim global,
+        SemaphoreSlim admission,
+        ChannelWriter<DownloadResult> writer,
+        CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        DownloadResult result;
+        try
+        {
+            // Planned here, before the first await, so names are reserved in input order.
+            var (target, error) = planner.Plan(request);
+            if (target is null)
+            {
+                result = new DownloadResult { Request = request, Status = DownloadStatus.Failed, Error = error };
+            }
+            else
+            {
+                using var host = await hosts.AcquireAsync(target.HostKey, cancellationToken).ConfigureAwait(false);
+                await global.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    result = await transfer.RunAsync(target, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    global.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            result = Failed(request, HaulErrors.Cancelled(request.Url), started);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            result = Failed(request, HaulErrors.Storage(request.Url, options.Directory, ex), started);
+        }
+        catch (Exception ex)
+        {
+            result = Failed(request, HaulErrors.Unexpected(request.Url, ex), started);
+        }
+
+        tracker.Finished(result.Status);
+        try
+        {
+            await writer.WriteAsync(result, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            admission.Release();
+        }
+    }
+
+    private DownloadResult Failed(DownloadRequest request, HaulException error, long started) => new()
+    {
+        Request = request,
+        Status = DownloadStatus.Failed,
+        Error = error,
+        Elapsed = timeProvider.GetElapsedTime(started),
+    };
+}

@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Haul.Checksums;
+
+namespace Haul.Transfer;
+
+/// <summary>
+/// The SHA-256 (and, when asked, the checksum algorithm) of the bytes written to a <c>.part</c>
+/// file so far. It carries over between attempts of one run; when the file on disk does not
+/// match what was hashed, it starts over from the file.
+/// </summary>
+internal sealed class BodyDigest : IDisposable
+{
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _verify;
+    private readonly Checksum? _expected;
+
+    public BodyDigest(Checksum? expected)
+    {
+        _expected = expected;
+        if (expected is { Algorithm: not ChecksumAlgorithm.Sha256 })
+        {
+            _verify = IncrementalHash.CreateHash(expected.HashName);
+        }
+    }
+
+    public long Length { get; private set; }
+
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        _sha256.AppendData(data);
+        _verify?.AppendData(data);
+        Length += data.Length;
+    }
+
+    /// <summary>Makes the digest cover exactly the first <paramref name="length"/> bytes of <paramref name="path"/>.</summary>
+    public async ValueTask SyncWithFileAsync(string path, long length, int bufferSize, CancellationToken cancellationToken)
+    {
+        if (length == Length)
+        {
+            return;
+        }
+
+        Reset();
+        if (length == 0)
+        {
+            return;
+        }
+
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous);
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        try
+        {
+            while (Length < length)
+            {
+                var want = (int)Math.Min(buffer.Length, length - Length);
+                var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, want), Length, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new IOException($"'{path}' is shorter than {length} bytes.");
+                }
+
+                Append(buffer.AsSpan(0, read));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public void Reset()
+    {
+        _sha256.GetHashAndReset();
+        _verify?.GetHashAndReset();
+        Length = 0;
+    }
+
+    public string Sha256Hex() => Convert.ToHexStringLower(_sha256.GetCurrentHash());
+
+    /// <summary>The digest in the expected checksum's algorithm, or null when none was asked for.</summary>
+    public string? ChecksumHex() => _expected switch
+    {
+        null => null,
+        { Algorithm: ChecksumAlgorithm.Sha256 } => Sha256Hex(),
+        _ => Convert.ToHexStringLower(_verify!.GetCurrentHash()),
+    };
+
+    public void Dispose()
+    {
+        _sha256.Dispose();
+        _verify?.Dispose();
+    }
+}

@@ -1,0 +1,208 @@
+using System.Net;
+using Haul.Errors;
+using Haul.Storage;
+
+namespace Haul.Transfer;
+
+internal sealed partial class ResumableTransfer
+{
+    private async Task<string> AttemptAsync(TransferState state, CancellationToken cancellationToken)
+    {
+        var (offset, metadata) = await FindResumePointAsync(state, cancellationToken).ConfigureAwait(false);
+
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        idle.CancelAfter(options.IdleTimeout);
+
+        using var response = await SendAsync(state, offset, metadata, idle, linked.Token, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var headers = response.Content.Headers;
+        long? length;
+
+        if (status == 206 && offset > 0)
+        {
+            var range = headers.ContentRange;
+            if (range is not { HasRange: true, From: { } from } || from != offset)
+            {
+                state.DiscardPart = true;
+                throw HaulErrors.BadRange(state.Url, $"asked for bytes {offset}-, got '{range}'");
+            }
+
+            if (metadata?.Length is { } known && range.Length is { } total && known != total)
+            {
+                state.DiscardPart = true;
+                throw HaulErrors.BadRange(state.Url, $"the length changed from {known} to {total}");
+            }
+
+            length = range.Length ?? metadata?.Length;
+        }
+        else if (status == 416 && offset > 0)
+        {
+            // The range starts at the end: the .part may already hold the whole body.
+            if (headers.ContentRange?.Length == offset && metadata?.Length == offset)
+            {
+                await state.Digest.SyncWithFileAsync(state.Part.Path, offset, options.BufferSize, cancellationToken).ConfigureAwait(false);
+                return Commit(state);
+            }
+
+            state.DiscardPart = true;
+            throw HaulErrors.BadRange(state.Url, $"the server cannot serve bytes {offset}- (416)");
+        }
+        else if (status == 206)
+        {
+            state.DiscardPart = true;
+            throw HaulErrors.BadRange(state.Url, "a partial reply to a request for the whole file");
+        }
+        else if (status is >= 200 and < 300)
+        {
+            // A full body: the server ignored Range, or If-Range found the file changed. Start over, never splice.
+            offset = 0;
+            length = headers.ContentLength;
+            metadata = new PartMetadata(state.Url, response.Headers.ETag?.ToString(), headers.LastModified, length);
+            await WriteStorageAsync(state, () => state.Part.WriteMetadataAsync(metadata, cancellationToken)).ConfigureAwait(false);
+        }
+        else
+        {
+            throw HaulErrors.Status(
+                state.Url,
+                status,
+                response.ReasonPhrase,
+                RetryAfter.From(response.Headers.RetryAfter, timeProvider.GetUtcNow()));
+        }
+
+        state.DispositionName = FileNamer.FromContentDisposition(headers.ContentDisposition) ?? state.DispositionName;
+        await state.Digest.SyncWithFileAsync(state.Part.Path, offset, options.BufferSize, cancellationToken).ConfigureAwait(false);
+        state.Progress.SetPosition(offset, length);
+
+        FileStream file;
+        try
+        {
+            file = state.Part.OpenForWrite(offset);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
+        }
+
+        await using (file.ConfigureAwait(false))
+        {
+            var received = await CopyBodyAsync(state, response, file, idle, linked.Token, cancellationToken).ConfigureAwait(false);
+            if (headers.ContentLength is { } expected && received < expected)
+            {
+                throw HaulErrors.ShortBody(state.Url, offset + received, offset + expected);
+            }
+        }
+
+        return Commit(state);
+    }
+
+    private async ValueTask<(long Offset, PartMetadata? Metadata)> FindResumePointAsync(TransferState state, CancellationToken cancellationToken)
+    {
+        if (state.DiscardPart)
+        {
+            state.DiscardPart = false;
+            return (0, null);
+        }
+
+        var offset = state.Part.ExistingLength();
+        if (offset == 0)
+        {
+            return (0, null);
+        }
+
+        var metadata = await state.Part.ReadMetadataAsync(cancellationToken).ConfigureAwait(false);
+
+        // Without a validator the server cannot tell us the file changed, so the bytes are not trusted.
+        return metadata is not null && metadata.Url == state.Url && metadata.HasValidator
+            ? (offset, metadata)
+            : (0, null);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(
+        TransferState state,
+        long offset,
+        PartMetadata? metadata,
+        CancellationTokenSource idle,
+        CancellationToken token,
+        CancellationToken cancellationToken)
+    {
+        var uri = state.Target.Uri;
+        var visited = new HashSet<string>(StringComparer.Ordinal) { uri.AbsoluteUri };
+        for (var redirects = 0; ; redirects++)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.SendAsync(BuildRequest(uri, offset, metadata), HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw HaulErrors.FromSendFailure(state.Url, uri, ex);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw idle.IsCancellationRequested
+                    ? HaulErrors.Idle(state.Url, uri, options.IdleTimeout)
+                    : HaulErrors.ConnectTimedOut(state.Url, uri, options.ConnectTimeout, ex);
+            }
+
+            if (response.StatusCode is not (HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+                or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect))
+            {
+                return response;
+            }
+
+            var location = response.Headers.Location;
+            response.Dispose();
+            if (location is null)
+            {
+                throw HaulErrors.BadRedirect(state.Url, "the reply has no Location header");
+            }
+
+            var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
+            if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+            {
+                throw HaulErrors.BadRedirect(state.Url, $"'{next}' is not an http(s) URL");
+            }
+
+            if (!visited.Add(next.AbsoluteUri))
+            {
+                throw HaulErrors.RedirectLoop(state.Url, next);
+            }
+
+            if (redirects + 1 > options.MaxRedirects)
+            {
+                throw HaulErrors.TooManyRedirects(state.Url, options.MaxRedirects);
+            }
+
+            uri = next;
+            idle.CancelAfter(options.IdleTimeout);
+        }
+    }
+
+    private static HttpRequestMessage BuildRequest(Uri uri, long offset, PartMetadata? metadata)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (offset > 0 && metadata is not null)
+        {
+            request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(offset, null);
+            request.Headers.IfRange = metadata.StrongETag is { } etag
+                ? new System.Net.Http.Headers.RangeConditionHeaderValue(etag)
+                : new System.Net.Http.Headers.RangeConditionHeaderValue(metadata.LastModified!.Value);
+        }
+
+        return request;
+    }
+
+    private static async ValueTask WriteStorageAsync(TransferState state, Func<ValueTask> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Buffers;
+using Haul.Errors;
+using Haul.Storage;
+
+namespace Haul.Transfer;
+
+internal sealed partial class ResumableTransfer
+{
+    /// <summary>Streams the body into the file through one pooled buffer; returns the bytes received.</summary>
+    private async Task<long> CopyBodyAsync(
+        TransferState state,
+        HttpResponseMessage response,
+        FileStream file,
+        CancellationTokenSource idle,
+        CancellationToken token,
+        CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        long received = 0;
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    int read;
+                    try
+                    {
+                        read = await body.ReadAsync(buffer, token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw HaulErrors.Idle(state.Url, response.RequestMessage?.RequestUri ?? state.Target.Uri, options.IdleTimeout);
+                    }
+                    catch (Exception ex) when (ex is IOException or HttpRequestException)
+                    {
+                        throw HaulErrors.BodyInterrupted(
+                            state.Url,
+                            response.RequestMessage?.RequestUri ?? state.Target.Uri,
+                            state.Digest.Length,
+                            state.Progress.Snapshot().Length,
+                            ex);
+                    }
+
+                    if (read == 0)
+                    {
+                        return received;
+                    }
+
+                    idle.CancelAfter(options.IdleTimeout);
+                    try
+                    {
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
+                    }
+
+                    state.Digest.Append(buffer.AsSpan(0, read));
+                    received += read;
+                    state.Progress.Advance(read);
+                    tracker.AddBytes(read);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Verifies the finished <c>.part</c> and moves it to its final name; returns that path.</summary>
+    private string Commit(TransferState state)
+    {
+        if (state.Target.Request.Checksum is { } expected && state.Digest.ChecksumHex() is { } actual && actual != expected.Hex)
+        {
+            state.Part.Delete();
+            state.Digest.Reset();
+            throw HaulErrors.Checksum(state.Url, expected.AlgorithmName, expected.Hex, actual);
+        }
+
+        var target = state.Target;
+        var name = target.Name;
+        var finalPath = target.Path;
+        if (!target.NameIsFixed && state.DispositionName is { } suggested && suggested != name)
+        {
+            name = suggested;
+            finalPath = names.Reserve(target.Directory, name, IsFree);
+        }
+
+        try
+        {
+            // Someone may have created the file since it was reserved: never overwrite, take the next name.
+            while (!state.Part.TryCommit(finalPath))
+            {
+                finalPath = names.Reserve(target.Directory, name, IsFree);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw HaulErrors.Storage(state.Url, finalPath, ex);
+        }
+
+        return finalPath;
+    }
+
+    private static bool IsFree(string path) => !File.Exists(path) && !File.Exists(path + PartFile.Suffix);
+}
