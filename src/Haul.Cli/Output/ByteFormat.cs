@@ -24,6 +24,6 @@ internal static class ByteFormat
     public static string Speed(double bytesPerSecond) => $"{Size(bytesPerSecond)}/s";
 
     public static string Duration(TimeSpan duration) => duration.TotalHours >= 1
-        ? duration.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture)
+        ? string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalHours}:{duration.Minutes:00}:{duration.Seconds:00}")
         : duration.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 }

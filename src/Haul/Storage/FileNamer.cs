@@ -54,7 +54,8 @@ internal static class FileNamer
             builder.Append(char.IsControl(c) || c is ':' or '*' or '?' or '"' or '<' or '>' or '|' ? '_' : c);
         }
 
-        name = builder.ToString().Trim().TrimStart('.', '-').TrimEnd('.', ' ');
+        // Cut to length first, so that the checks below also hold for the ending the cut leaves.
+        name = Truncate(builder.ToString().Trim().TrimStart('.', '-', ' '), MaxNameBytes).TrimEnd('.', ' ');
         if (name.Length == 0)
         {
             return null;
@@ -63,10 +64,11 @@ internal static class FileNamer
         if (name.EndsWith(ReservedSuffix, StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(PartFile.MetaSuffix, StringComparison.OrdinalIgnoreCase))
         {
-            name += "_";
+            // The cut keeps the suffix and frees one byte for the "_" that defuses it.
+            name = Truncate(name, MaxNameBytes - 1) + "_";
         }
 
-        return Truncate(name);
+        return name;
     }
 
     /// <summary>The <paramref name="index"/>-th alternative of a name: <c>a.jpg</c> becomes <c>a.1.jpg</c>.</summary>
@@ -83,9 +85,9 @@ internal static class FileNamer
             : $"{name}.{index}";
     }
 
-    private static string Truncate(string name)
+    private static string Truncate(string name, int maxBytes)
     {
-        if (Encoding.UTF8.GetByteCount(name) <= MaxNameBytes)
+        if (Encoding.UTF8.GetByteCount(name) <= maxBytes)
         {
             return name;
         }
@@ -93,7 +95,7 @@ internal static class FileNamer
         var dot = name.LastIndexOf('.');
         var extension = dot > 0 && name.Length - dot <= 16 ? name[dot..] : string.Empty;
         var stem = extension.Length > 0 ? name[..dot] : name;
-        var budget = MaxNameBytes - Encoding.UTF8.GetByteCount(extension);
+        var budget = maxBytes - Encoding.UTF8.GetByteCount(extension);
         var end = stem.Length;
         while (end > 0 && Encoding.UTF8.GetByteCount(stem.AsSpan(0, end)) > budget)
         {

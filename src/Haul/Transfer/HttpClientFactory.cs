@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Haul.Transfer;
 
@@ -21,6 +22,7 @@ internal static class HttpClientFactory
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             EnableMultipleHttp2Connections = true,
             ResponseDrainTimeout = TimeSpan.FromSeconds(1),
+            ConnectCallback = ConnectAsync,
         };
 
         var client = new HttpClient(handler, disposeHandler: true)
@@ -32,5 +34,31 @@ internal static class HttpClientFactory
         };
         client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
         return client;
+    }
+
+    /// <summary>
+    /// Connects like the default handler, except that names under <c>.invalid</c> fail at once
+    /// without a DNS query, as RFC 6761 asks of resolver libraries.
+    /// </summary>
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host.TrimEnd('.');
+        if (host.Equals("invalid", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".invalid", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 }

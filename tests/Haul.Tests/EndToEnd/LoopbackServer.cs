@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Haul.Tests.EndToEnd;
+
+/// <summary>What the server saw of one request.</summary>
+public sealed record RecordedRequest(string Path, string? Range, string? IfRange);
+
+/// <summary>
+/// A Kestrel server on 127.0.0.1, port 0, whose routes are scripted by each test: exact
+/// statuses, headers, bodies cut short, dropped connections, stalls. It records every request.
+/// </summary>
+public sealed class LoopbackServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, Func<HttpContext, int, Task>> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _hits = new(StringComparer.Ordinal);
+    private long _bodyBytes;
+    private int _inFlight;
+    private int _peakInFlight;
+
+    private LoopbackServer(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>Body bytes written by <see cref="ServeAsync"/> so far.</summary>
+    public long BodyBytes => Interlocked.Read(ref _bodyBytes);
+
+    /// <summary>The most requests that were being handled at once.</summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    public static async Task<LoopbackServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new LoopbackServer(app);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUri = new Uri(address);
+        return server;
+    }
+
+    public string Url(string path) => new Uri(BaseUri, path).AbsoluteUri;
+
+    /// <summary>Scripts a route; the handler gets the context and the 1-based hit count of that path.</summary>
+    public void Map(string path, Func<HttpContext, int, Task> handler) => _routes[path] = handler;
+
+    /// <summary>Serves a file with ETag and Range support: the plain, well-behaved case.</summary>
+    public void MapFile(string path, byte[] content, string etag = "\"v1\"") =>
+        Map(path, (context, _) => ServeAsync(context, content, etag));
+
+    public int Hits(string path) => _hits.TryGetValue(path, out var hits) ? hits : 0;
+
+    /// <summary>Answers like a good static server: honours Range and If-Range (strong ETag), sets Content-Length.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="content">The whole file.</param>
+    /// <param name="etag">The strong ETag to send and to match If-Range against.</param>
+    /// <param name="honourRange">False plays a server that ignores Range.</param>
+    /// <param name="dropAfter">Drop the connection after this many body bytes.</param>
+    /// <param name="partPath">With <paramref name="dropAfter"/>: the client's .part file, to drop only once it holds every byte sent.</param>
+    public async Task ServeAsync(HttpContext context, byte[] content, string? etag = "\"v1\"", bool honourRange = true, int? dropAfter = null, string? partPath = null)
+    {
+        var response = context.Response;
+        if (etag is not null)
+        {
+            response.Headers.ETag = etag;
+        }
+
+        long start = 0;
+        var range = context.Request.Headers.Range.ToString();
+        var ifRange = context.Request.Headers.IfRange.ToString();
+        if (honourRange && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-')
+            && (ifRange.Length == 0 || ifRange == etag)
+            && long.TryParse(range.AsSpan(6, range.Length - 7), out var from) && from < content.Length)
+        {
+            start = from;
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = $"bytes {start}-{content.Length - 1}/{content.Length}";
+        }
+
+        response.ContentLength = content.Length - start;
+        var count = (int)(content.Length - start);
+        if (dropAfter is { } cut && cut < count)
+        {
+            await WriteBodyAsync(context, content.AsMemory((int)start, cut));
+            await DropConnectionAsync(context, partPath, start + cut);
+            return;
+        }
+
+        await WriteBodyAsync(context, content.AsMemory((int)start, count));
+    }
+
+    public async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> bytes)
+    {
+        await context.Response.Body.WriteAsync(bytes);
+        Interlocked.Add(ref _bodyBytes, bytes.Length);
+    }
+
+    /// <summary>
+    /// Ends the connection mid-response. Kestrel sends in the background, and an abort's RST can
+    /// make the client's kernel drop bytes it has not read yet; so, when the client's .part file is
+    /// known, the drop waits until the client has written every byte sent.
+    /// </summary>
+    public static async Task DropConnectionAsync(HttpContext context, string? partPath, long partLength)
+    {
+        await context.Response.Body.FlushAsync();
+        if (partPath is not null)
+        {
+            await Eventually.FileReachesAsync(partPath, partLength);
+        }
+
+        context.Abort();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        Requests.Enqueue(new RecordedRequest(
+            path,
+            context.Request.Headers.Range.Count > 0 ? context.Request.Headers.Range.ToString() : null,
+            context.Request.Headers.IfRange.Count > 0 ? context.Request.Headers.IfRange.ToString() : null));
+        var hit = _hits.AddOrUpdate(path, 1, (_, n) => n + 1);
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var peak = Volatile.Read(ref _peakInFlight); now > peak; peak = Volatile.Read(ref _peakInFlight))
+        {
+            Interlocked.CompareExchange(ref _peakInFlight, now, peak);
+        }
+
+        try
+        {
+            if (_routes.TryGetValue(path, out var handler))
+            {
+                await handler(context, hit);
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

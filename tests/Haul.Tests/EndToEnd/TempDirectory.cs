@@ -1,0 +1,30 @@
+namespace Haul.Tests.EndToEnd;
+
+/// <summary>A fresh directory per test, removed afterwards; <see cref="Out"/> is the download directory inside it.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Root = Directory.CreateTempSubdirectory("haul-test-").FullName;
+        Out = Path.Combine(Root, "out");
+    }
+
+    public string Root { get; }
+
+    public string Out { get; }
+
+    /// <summary>Every file under the root, relative to it, sorted.</summary>
+    public string[] AllFiles() =>
+        [.. Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(Root, path)).Order(StringComparer.Ordinal)];
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
