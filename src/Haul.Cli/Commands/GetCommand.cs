@@ -31,6 +31,13 @@ internal static class GetCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var urlArgs = parseResult.GetValue(urls) ?? [];
+
+            // An unknown option lands among the URL arguments: no URL starts with a dash.
+            if (urlArgs.FirstOrDefault(arg => arg.StartsWith('-')) is { } unknown)
+            {
+                throw new UsageException($"unknown option '{unknown}' (see 'haul get --help').");
+            }
+
             var input = parseResult.GetValue(inputFile);
             var single = urlArgs.Length == 1 && input is null;
             if (urlArgs.Length == 0 && input is null)
