@@ -3,6 +3,10 @@ namespace Haul.Cli;
 /// <summary>Where the CLI reads and writes; the real console in production, strings in tests.</summary>
 internal sealed record CliIo(TextReader In, TextWriter Out, TextWriter Error, bool ErrorIsTerminal)
 {
+    /// <remarks>
+    /// Stdin is read through its stream, not <see cref="Console.In"/>: the latter reads lines
+    /// synchronously even when asked asynchronously, which would block a run until input arrives.
+    /// </remarks>
     public static CliIo FromConsole() =>
-        new(Console.In, Console.Out, Console.Error, !Console.IsErrorRedirected);
+        new(new StreamReader(Console.OpenStandardInput()), Console.Out, Console.Error, !Console.IsErrorRedirected);
 }

@@ -54,7 +54,7 @@ internal sealed class DemoSite : IAsyncDisposable
         var files = new List<DemoFile>();
         for (var i = 1; i <= 40; i++)
         {
-            var size = i % 10 == 0 ? 24 * 1024 * 1024 : random.Next(8 * 1024, 768 * 1024);
+            var size = i % 10 == 0 ? 8 * 1024 * 1024 : random.Next(8 * 1024, 768 * 1024);
             var fault = (i % 13) switch
             {
                 3 => DemoFault.DropOnce,
@@ -102,15 +102,26 @@ internal sealed class DemoSite : IAsyncDisposable
         }
 
         context.Response.ContentLength = file.Content.Length - start;
-        if (hit == 1 && file.Fault == DemoFault.DropOnce)
+        var end = hit == 1 && file.Fault == DemoFault.DropOnce
+            ? (int)start + ((file.Content.Length - (int)start) / 2)
+            : file.Content.Length;
+        await WritePacedAsync(context, file.Content.AsMemory((int)start, end - (int)start));
+        if (end < file.Content.Length)
         {
-            await context.Response.Body.WriteAsync(file.Content.AsMemory((int)start, (file.Content.Length - (int)start) / 2), context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
             context.Abort();
-            return;
         }
+    }
 
-        await context.Response.Body.WriteAsync(file.Content.AsMemory((int)start), context.RequestAborted);
+    // Paced like a real remote server (about 2 MiB/s per connection), so the live view has something to show.
+    private static async Task WritePacedAsync(HttpContext context, ReadOnlyMemory<byte> body)
+    {
+        const int chunk = 64 * 1024;
+        for (var offset = 0; offset < body.Length; offset += chunk)
+        {
+            await context.Response.Body.WriteAsync(body.Slice(offset, Math.Min(chunk, body.Length - offset)), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(TimeSpan.FromMilliseconds(30), context.RequestAborted);
+        }
     }
 
     public async ValueTask DisposeAsync()

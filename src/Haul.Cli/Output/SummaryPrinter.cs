@@ -8,8 +8,9 @@ internal static class SummaryPrinter
     public static async Task PrintAsync(TextWriter error, RunSummary summary, TimeSpan elapsed, string directory)
     {
         var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
+        var interrupted = summary.Interrupted > 0 ? $", {summary.Interrupted} interrupted (run the same command again to resume)" : string.Empty;
         await error.WriteLineAsync(
-            $"haul: {summary.Succeeded} done, {summary.Skipped} skipped, {summary.Failures.Count} failed; " +
+            $"haul: {summary.Succeeded} done, {summary.Skipped} skipped, {summary.Failures.Count} failed{interrupted}; " +
             $"{ByteFormat.Size(summary.Bytes)} in {elapsed.TotalSeconds:0.0} s ({ByteFormat.Speed(summary.Bytes / seconds)}).");
         foreach (var failure in summary.Failures)
         {

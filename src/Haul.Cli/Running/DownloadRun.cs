@@ -64,7 +64,7 @@ internal static class DownloadRun
             await SummaryPrinter.PrintAsync(io.Error, summary, Stopwatch.GetElapsedTime(started), options.Directory);
         }
 
-        return interrupted ? ExitCodes.Interrupted
+        return interrupted || summary.Interrupted > 0 ? ExitCodes.Interrupted
             : summary.Failures.Count > 0 ? ExitCodes.SomeFailed
             : ExitCodes.Success;
     }

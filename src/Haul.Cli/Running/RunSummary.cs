@@ -13,9 +13,11 @@ internal sealed class RunSummary
 
     public long Bytes { get; private set; }
 
+    /// <summary>Downloads that failed for a reason other than an interruption.</summary>
     public IReadOnlyList<DownloadResult> Failures => _failures;
 
-    public bool Interrupted => _failures.Any(failure => failure.Error?.Kind == ErrorKind.Cancelled);
+    /// <summary>Downloads stopped by Ctrl+C; their .part files wait for the next run.</summary>
+    public long Interrupted { get; private set; }
 
     public void Add(DownloadResult result)
     {
@@ -27,6 +29,9 @@ internal sealed class RunSummary
                 break;
             case DownloadStatus.Skipped:
                 Skipped++;
+                break;
+            case DownloadStatus.Failed when result.Error?.Kind == ErrorKind.Cancelled:
+                Interrupted++;
                 break;
             default:
                 _failures.Add(result);

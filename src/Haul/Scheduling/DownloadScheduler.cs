@@ -67,13 +67,23 @@ internal sealed class DownloadScheduler(
         using var global = new SemaphoreSlim(options.MaxConcurrent, options.MaxConcurrent);
         var hosts = new HostLimiter(options.MaxPerHost);
         ExceptionDispatchInfo? failure = null;
+        var requests = source.GetAsyncEnumerator(cancellationToken);
+        var pending = Task.FromResult(false);
         try
         {
-            await foreach (var request in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
+                // A source may block without watching the token (a console read, for one): stop
+                // waiting for it on cancellation instead of hanging the run.
+                pending = requests.MoveNextAsync().AsTask();
+                if (!await pending.WaitAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
                 await admission.WaitAsync(cancellationToken).ConfigureAwait(false);
                 tracker.Queued();
-                _ = RunOneAsync(request, hosts, global, admission, writer, cancellationToken);
+                _ = RunOneAsync(requests.Current, hosts, global, admission, writer, cancellationToken);
             }
 
             tracker.SourceCompleted();
@@ -84,6 +94,11 @@ internal sealed class DownloadScheduler(
         catch (Exception ex)
         {
             failure = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        if (pending.IsCompleted)
+        {
+            await requests.DisposeAsync().ConfigureAwait(false);
         }
 
         // Every admitted request holds one admission slot until its result is written.

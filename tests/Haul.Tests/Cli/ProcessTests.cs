@@ -61,6 +61,7 @@ public sealed class ProcessTests
 
             (await first.WaitForExitAsync()).ShouldBe(130, first.Error);
             first.Error.ShouldContain("cancelled: The download of");
+            first.Error.ShouldContain("haul: 0 done, 0 skipped, 0 failed, 1 interrupted");
         }
 
         TestData.FileSha256(part).ShouldBe(TestData.Sha256(content[..150_000]));
@@ -73,5 +74,34 @@ public sealed class ProcessTests
         server.Requests.Last().IfRange.ShouldBe("\"m\"");
         TestData.FileSha256(Path.Combine(temp.Out, "movie.bin")).ShouldBe(TestData.Sha256(content));
         temp.AllFiles().ShouldBe([Path.Combine("out", "movie.bin")]);
+    }
+
+    [Fact]
+    public async Task Haul_CtrlCWhileStdinStillOpen_StopsAndSummarizes()
+    {
+        var content = TestData.Bytes(100_000, seed: 71);
+        await using var server = await LoopbackServer.StartAsync();
+        server.Map("/stuck.bin", async (context, _) =>
+        {
+            context.Response.ContentLength = content.Length;
+            await server.WriteBodyAsync(context, content.AsMemory(0, 10_000));
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        using var temp = new TempDirectory();
+        using var haul = HaulProcess.Start("get", "-i", "-", "-d", temp.Out, "--progress", "plain");
+        await haul.StandardInput.WriteLineAsync(server.Url("/stuck.bin"));
+
+        // An entry is complete once the next URL line shows that no option lines follow it.
+        await haul.StandardInput.WriteLineAsync(server.Url("/next.bin"));
+        await haul.StandardInput.FlushAsync(TestContext.Current.CancellationToken);
+
+        // Stdin stays open: the run must not wait for more input once interrupted.
+        await Eventually.FileReachesAsync(Path.Combine(temp.Out, "stuck.bin.part"), 10_000);
+        haul.Interrupt();
+
+        (await haul.WaitForExitAsync()).ShouldBe(130, haul.Error);
+        haul.Error.ShouldContain("haul: 0 done, 0 skipped, 0 failed, 1 interrupted");
+        TestData.FileSha256(Path.Combine(temp.Out, "stuck.bin.part")).ShouldBe(TestData.Sha256(content[..10_000]));
     }
 }
