@@ -7,10 +7,19 @@ namespace Haul.Storage;
 /// remembers the validators (ETag, Last-Modified) needed to resume it with <c>If-Range</c>.
 /// Only a complete, verified body is moved to the final name.
 /// </summary>
+/// <remarks>
+/// The metadata is written only once there is something worth resuming (see
+/// <see cref="SaveMetadataAsync"/>), so a small file costs one create and one rename, not five
+/// file operations. A .part without metadata is never resumed, only restarted.
+/// </remarks>
 internal sealed class PartFile
 {
     public const string Suffix = ".part";
     public const string MetaSuffix = ".part.meta";
+
+    private PartMetadata? _metadata;
+    private bool _metadataOnDisk;
+    private bool _partSeen;
 
     public PartFile(string targetPath)
     {
@@ -25,40 +34,72 @@ internal sealed class PartFile
 
     public string MetaPath { get; }
 
+    public bool MetadataSaved => _metadataOnDisk;
+
     public long ExistingLength()
     {
         var info = new FileInfo(Path);
+        _partSeen |= info.Exists;
         return info.Exists ? info.Length : 0;
     }
 
-    public async ValueTask<PartMetadata?> ReadMetadataAsync(CancellationToken cancellationToken)
+    /// <summary>Reads the metadata of a .part left by an earlier attempt or run.</summary>
+    public async ValueTask<PartMetadata?> LoadMetadataAsync(CancellationToken cancellationToken)
     {
         try
         {
             await using var stream = File.OpenRead(MetaPath);
-            return await JsonSerializer.DeserializeAsync(stream, PartMetadataJson.Default.PartMetadata, cancellationToken).ConfigureAwait(false);
+            _metadata = await JsonSerializer.DeserializeAsync(stream, PartMetadataJson.Default.PartMetadata, cancellationToken).ConfigureAwait(false);
+            _metadataOnDisk = _metadata is not null;
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {
             // Missing or torn metadata only costs a restart from zero, never a wrong splice.
-            return null;
+            _metadata = null;
         }
+
+        return _metadata;
     }
 
-    public async ValueTask WriteMetadataAsync(PartMetadata metadata, CancellationToken cancellationToken)
+    /// <summary>A new body is coming from byte zero: forget the old validators, on disk too.</summary>
+    public void StartOver(PartMetadata metadata)
     {
+        if (_partSeen || _metadataOnDisk)
+        {
+            File.Delete(MetaPath);
+        }
+
+        _metadataOnDisk = false;
+        _metadata = metadata;
+    }
+
+    /// <summary>Writes the metadata of the current body if it is not on disk yet.</summary>
+    public async ValueTask SaveMetadataAsync(CancellationToken cancellationToken)
+    {
+        if (_metadata is null || _metadataOnDisk)
+        {
+            return;
+        }
+
         var temp = MetaPath + ".tmp";
         await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            await JsonSerializer.SerializeAsync(stream, metadata, PartMetadataJson.Default.PartMetadata, cancellationToken).ConfigureAwait(false);
+            await JsonSerializer.SerializeAsync(stream, _metadata, PartMetadataJson.Default.PartMetadata, cancellationToken).ConfigureAwait(false);
         }
 
         File.Move(temp, MetaPath, overwrite: true);
+        _metadataOnDisk = true;
     }
 
     public FileStream OpenForWrite(long offset)
     {
-        var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+        _partSeen = true;
+        if (offset == 0)
+        {
+            return new FileStream(Path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+        }
+
+        var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
         stream.SetLength(offset);
         stream.Position = offset;
         return stream;
@@ -68,6 +109,8 @@ internal sealed class PartFile
     {
         File.Delete(Path);
         File.Delete(MetaPath);
+        _metadata = null;
+        _metadataOnDisk = false;
     }
 
     /// <summary>Moves the finished body to <paramref name="finalPath"/> without ever replacing an existing file.</summary>
@@ -82,7 +125,12 @@ internal sealed class PartFile
             return false;
         }
 
-        File.Delete(MetaPath);
+        if (_metadataOnDisk)
+        {
+            File.Delete(MetaPath);
+            _metadataOnDisk = false;
+        }
+
         return true;
     }
 }

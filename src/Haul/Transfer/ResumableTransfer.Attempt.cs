@@ -59,7 +59,11 @@ internal sealed partial class ResumableTransfer
             offset = 0;
             length = headers.ContentLength;
             metadata = new PartMetadata(state.Url, response.Headers.ETag?.ToString(), headers.LastModified, length);
-            await WriteStorageAsync(state, () => state.Part.WriteMetadataAsync(metadata, cancellationToken)).ConfigureAwait(false);
+            await WriteStorageAsync(state, () =>
+            {
+                state.Part.StartOver(metadata);
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
         }
         else
         {
@@ -110,7 +114,7 @@ internal sealed partial class ResumableTransfer
             return (0, null);
         }
 
-        var metadata = await state.Part.ReadMetadataAsync(cancellationToken).ConfigureAwait(false);
+        var metadata = await state.Part.LoadMetadataAsync(cancellationToken).ConfigureAwait(false);
 
         // Without a validator the server cannot tell us the file changed, so the bytes are not trusted.
         return metadata is not null && metadata.Url == state.Url && metadata.HasValidator

@@ -6,6 +6,12 @@ namespace Haul.Transfer;
 
 internal sealed partial class ResumableTransfer
 {
+    /// <summary>
+    /// Past this many bytes a .part is worth resuming after a crash, so its validators go to disk.
+    /// Below it, they are written only when an attempt fails; a kill -9 then costs at most this much.
+    /// </summary>
+    internal const int MetadataThreshold = 1024 * 1024;
+
     /// <summary>Streams the body into the file through one pooled buffer; returns the bytes received.</summary>
     private async Task<long> CopyBodyAsync(
         TransferState state,
@@ -59,6 +65,11 @@ internal sealed partial class ResumableTransfer
                     }
 
                     state.Digest.Append(buffer.AsSpan(0, read));
+                    if (!state.Part.MetadataSaved && state.Digest.Length >= MetadataThreshold)
+                    {
+                        await WriteStorageAsync(state, () => state.Part.SaveMetadataAsync(cancellationToken)).ConfigureAwait(false);
+                    }
+
                     received += read;
                     state.Progress.Advance(read);
                     tracker.AddBytes(read);

@@ -65,6 +65,7 @@ internal sealed partial class ResumableTransfer(
                 }
                 catch (HaulException ex)
                 {
+                    await SaveMetadataQuietlyAsync(state).ConfigureAwait(false);
                     if (retryPolicy.NextDelay(ex, attempt) is not { } delay)
                     {
                         return Failed(target, ex, attempt, started);
@@ -76,11 +77,25 @@ internal sealed partial class ResumableTransfer(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            await SaveMetadataQuietlyAsync(state).ConfigureAwait(false);
             return Failed(target, HaulErrors.Cancelled(target.Request.Url), progress.Snapshot().Attempt, started);
         }
         finally
         {
             tracker.Stop(id);
+        }
+    }
+
+    /// <summary>Keeps the bytes received so far resumable by the next attempt or run.</summary>
+    private static async ValueTask SaveMetadataQuietlyAsync(TransferState state)
+    {
+        try
+        {
+            await state.Part.SaveMetadataAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Without metadata the .part restarts from zero next time: slower, never wrong.
         }
     }
 

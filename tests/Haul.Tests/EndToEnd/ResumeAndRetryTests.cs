@@ -242,4 +242,50 @@ public sealed class ResumeAndRetryTests
         second.Sha256.ShouldBe(TestData.Sha256(content));
         temp.AllFiles().ShouldBe([Path.Combine("out", "resume.bin")]);
     }
+
+    [Fact]
+    public async Task Download_PartWithoutMetadata_RestartsFromZero()
+    {
+        var content = TestData.Bytes(40_000, seed: 12);
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/orphan.bin", content, "\"o\"");
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+
+        // What a kill -9 leaves of a small download: bytes, but no validators to resume them safely.
+        await File.WriteAllBytesAsync(Path.Combine(temp.Out, "orphan.bin.part"), TestData.Bytes(5_000, seed: 13), TestContext.Current.CancellationToken);
+
+        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out), new(server.Url("/orphan.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Ok);
+        server.Requests.ShouldHaveSingleItem().Range.ShouldBeNull();
+        TestData.FileSha256(Path.Combine(temp.Out, "orphan.bin")).ShouldBe(TestData.Sha256(content));
+        temp.AllFiles().ShouldBe([Path.Combine("out", "orphan.bin")]);
+    }
+
+    [Fact]
+    public async Task Download_LargeBodyInFlight_MetadataIsOnDiskBeforeItEnds()
+    {
+        var content = TestData.Bytes(3 * 1024 * 1024, seed: 14);
+        await using var server = await LoopbackServer.StartAsync();
+        using var temp = new TempDirectory();
+        var meta = Path.Combine(temp.Out, "large.bin.part.meta");
+        server.Map("/large.bin", async (context, _) =>
+        {
+            context.Response.Headers.ETag = "\"l\"";
+            context.Response.ContentLength = content.Length;
+            await server.WriteBodyAsync(context, content.AsMemory(0, 2 * 1024 * 1024));
+            await context.Response.Body.FlushAsync();
+
+            // A crash from here on must leave a resumable .part: the validators are already saved.
+            await Eventually.TrueAsync(() => File.Exists(meta), "the .part.meta file");
+            await server.WriteBodyAsync(context, content.AsMemory(2 * 1024 * 1024));
+        });
+
+        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out), new(server.Url("/large.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Ok);
+        TestData.FileSha256(Path.Combine(temp.Out, "large.bin")).ShouldBe(TestData.Sha256(content));
+        temp.AllFiles().ShouldBe([Path.Combine("out", "large.bin")]);
+    }
 }
