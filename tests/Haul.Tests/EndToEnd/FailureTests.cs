@@ -113,6 +113,46 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task Download_ConnectNeverAnswered_FailsWithTimeoutKindAfterConnectTimeout()
+    {
+        // A listener that never accepts, with its backlog filled: Linux drops further SYNs, so a
+        // new connect hangs until the client gives up.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var endPoint = (IPEndPoint)listener.LocalEndPoint!;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                fillers.Add(filler);
+                try
+                {
+                    filler.Connect(endPoint);
+                }
+                catch (SocketException)
+                {
+                }
+            }
+
+            using var temp = new TempDirectory();
+            var options = DownloaderHarness.Options(temp.Out) with { ConnectTimeout = TimeSpan.FromSeconds(1), Retries = 0 };
+
+            var result = await DownloaderHarness.RunOneAsync(options, new($"http://127.0.0.1:{endPoint.Port}/never.bin"));
+
+            result.Status.ShouldBe(DownloadStatus.Failed);
+            result.Error.ShouldBeOfType<TransferTimeoutException>().Message.ShouldStartWith($"Connecting to 127.0.0.1:{endPoint.Port} took longer than 1 s");
+            temp.AllFiles().ShouldBeEmpty();
+        }
+        finally
+        {
+            fillers.ForEach(filler => filler.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Download_OneFailureAmongMany_OthersStillSucceed()
     {
         await using var server = await LoopbackServer.StartAsync();
