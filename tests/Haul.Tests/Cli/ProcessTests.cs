@@ -36,21 +36,9 @@ public sealed class ProcessTests
     {
         var content = TestData.Bytes(400_000, seed: 70);
         await using var server = await LoopbackServer.StartAsync();
-        server.Map("/movie.bin", async (context, hit) =>
-        {
-            if (hit == 1)
-            {
-                // Half the file, then silence until the client gives up.
-                context.Response.Headers.ETag = "\"m\"";
-                context.Response.ContentLength = content.Length;
-                await server.WriteBodyAsync(context, content.AsMemory(0, 150_000));
-                await context.Response.Body.FlushAsync();
-                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-                return;
-            }
-
-            await server.ServeAsync(context, content, "\"m\"");
-        });
+        server.Map("/movie.bin", (context, hit) => hit == 1
+            ? server.ServeThenStallAsync(context, content, 150_000, "\"m\"")
+            : server.ServeAsync(context, content, "\"m\""));
         using var temp = new TempDirectory();
         var part = Path.Combine(temp.Out, "movie.bin.part");
 
@@ -81,13 +69,7 @@ public sealed class ProcessTests
     {
         var content = TestData.Bytes(100_000, seed: 71);
         await using var server = await LoopbackServer.StartAsync();
-        server.Map("/stuck.bin", async (context, _) =>
-        {
-            context.Response.ContentLength = content.Length;
-            await server.WriteBodyAsync(context, content.AsMemory(0, 10_000));
-            await context.Response.Body.FlushAsync();
-            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-        });
+        server.Map("/stuck.bin", (context, _) => server.ServeThenStallAsync(context, content, 10_000));
         using var temp = new TempDirectory();
         using var haul = HaulProcess.Start("get", "-i", "-", "-d", temp.Out, "--progress", "plain");
         await haul.StandardInput.WriteLineAsync(server.Url("/stuck.bin"));

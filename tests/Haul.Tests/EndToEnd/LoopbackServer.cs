@@ -109,6 +109,23 @@ public sealed class LoopbackServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Announces the whole <paramref name="content"/>, sends its first <paramref name="bytes"/>, then
+    /// goes silent until the client hangs up: a stalled transfer.
+    /// </summary>
+    public async Task ServeThenStallAsync(HttpContext context, byte[] content, int bytes, string? etag = null)
+    {
+        if (etag is not null)
+        {
+            context.Response.Headers.ETag = etag;
+        }
+
+        context.Response.ContentLength = content.Length;
+        await WriteBodyAsync(context, content.AsMemory(0, bytes));
+        await context.Response.Body.FlushAsync();
+        await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>
     /// Ends the connection mid-response. Kestrel sends in the background, and an abort's RST can
     /// make the client's kernel drop bytes it has not read yet; so, when the client's .part file is
     /// known, the drop waits until the client has written every byte sent.

@@ -172,20 +172,9 @@ public sealed class ResumeAndRetryTests
     {
         var content = TestData.Bytes(80_000, seed: 9);
         await using var server = await LoopbackServer.StartAsync();
-        server.Map("/stall.bin", async (context, hit) =>
-        {
-            if (hit == 1)
-            {
-                context.Response.Headers.ETag = "\"st\"";
-                context.Response.ContentLength = content.Length;
-                await server.WriteBodyAsync(context, content.AsMemory(0, 30_000));
-                await context.Response.Body.FlushAsync();
-                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-                return;
-            }
-
-            await server.ServeAsync(context, content, "\"st\"");
-        });
+        server.Map("/stall.bin", (context, hit) => hit == 1
+            ? server.ServeThenStallAsync(context, content, 30_000, "\"st\"")
+            : server.ServeAsync(context, content, "\"st\""));
         using var temp = new TempDirectory();
         var options = DownloaderHarness.Options(temp.Out) with { IdleTimeout = TimeSpan.FromSeconds(1) };
 
@@ -201,12 +190,7 @@ public sealed class ResumeAndRetryTests
     public async Task Download_StalledWithoutRetries_FailsWithTimeoutKind()
     {
         await using var server = await LoopbackServer.StartAsync();
-        server.Map("/hang", async (context, _) =>
-        {
-            context.Response.ContentLength = 10;
-            await context.Response.Body.FlushAsync();
-            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-        });
+        server.Map("/hang", (context, _) => server.ServeThenStallAsync(context, TestData.Bytes(10), 0));
         using var temp = new TempDirectory();
         var options = DownloaderHarness.Options(temp.Out) with { IdleTimeout = TimeSpan.FromSeconds(1), Retries = 0 };
 

@@ -125,14 +125,10 @@ public sealed class SchedulingTests
         var content = TestData.Bytes(200_000, seed: 301);
         await using var server = await LoopbackServer.StartAsync();
         var halfSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.Map("/slow.bin", async (context, _) =>
+        server.Map("/slow.bin", (context, _) =>
         {
-            context.Response.Headers.ETag = "\"slow\"";
-            context.Response.ContentLength = content.Length;
-            await server.WriteBodyAsync(context, content.AsMemory(0, 100_000));
-            await context.Response.Body.FlushAsync();
             halfSent.TrySetResult();
-            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return server.ServeThenStallAsync(context, content, 100_000, "\"slow\"");
         });
         using var temp = new TempDirectory();
         using var cts = new CancellationTokenSource();
