@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+
+namespace Haul.Journal;
+
+/// <summary>
+/// The durable record of one output directory (<c>DIR/.haul/journal.db</c>): every request with its
+/// target path, state, size, SHA-256, validators, attempts and last error. Lookups are synchronous
+/// and indexed; writes are queued and committed in batches off the transfer path.
+/// </summary>
+public sealed class DownloadJournal : IAsyncDisposable
+{
+    /// <summary>The journal's folder inside the output directory.</summary>
+    public const string FolderName = ".haul";
+
+    /// <summary>The journal's file name inside <see cref="FolderName"/>.</summary>
+    public const string FileName = "journal.db";
+
+    private const string Columns = "url, path, state, size, sha256, etag, last_modified, attempts, error_kind, error, actions, updated_at";
+
+    private readonly SqliteConnection _reader;
+    private readonly SqliteCommand _findByUrl;
+    private readonly SqliteCommand _findByPath;
+    private readonly BatchedWriter<JournalEntry> _writer;
+    private readonly Lock _readLock = new();
+
+    private DownloadJournal(string path)
+    {
+        Path = path;
+        var writeConnection = SqliteFiles.Open(path);
+        SqliteFiles.Execute(writeConnection, """
+            CREATE TABLE IF NOT EXISTS downloads (
+                url TEXT PRIMARY KEY NOT NULL,
+                path TEXT NOT NULL,
+                state TEXT NOT NULL,
+                size INTEGER,
+                sha256 TEXT,
+                etag TEXT,
+                last_modified TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                error_kind TEXT,
+                error TEXT,
+                actions TEXT,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS downloads_path ON downloads(path);
+            CREATE INDEX IF NOT EXISTS downloads_state ON downloads(state);
+            """);
+        _writer = new BatchedWriter<JournalEntry>(writeConnection, WriteBatch);
+        _reader = SqliteFiles.Open(path);
+        _findByUrl = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE url = $key");
+        _findByPath = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE path = $key LIMIT 1");
+    }
+
+    /// <summary>The journal file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (creating if needed) the journal of <paramref name="outputDirectory"/>.</summary>
+    public static DownloadJournal Open(string outputDirectory)
+    {
+        var folder = System.IO.Path.Combine(outputDirectory, FolderName);
+        Directory.CreateDirectory(folder);
+        return new DownloadJournal(System.IO.Path.Combine(folder, FileName));
+    }
+
+    /// <summary>The journal path of an output directory, whether or not it exists.</summary>
+    public static string PathFor(string outputDirectory) => System.IO.Path.Combine(outputDirectory, FolderName, FileName);
+
+    /// <summary>What the journal knows of <paramref name="url"/>, as of the last committed batch.</summary>
+    public JournalEntry? Find(string url) => FindBy(_findByUrl, url);
+
+    /// <summary>The entry whose target is <paramref name="relativePath"/>, if any.</summary>
+    public JournalEntry? FindByPath(string relativePath) => FindBy(_findByPath, relativePath);
+
+    /// <summary>Queues an upsert of <paramref name="entry"/>; it is committed with the next batch.</summary>
+    public void Record(JournalEntry entry) => _writer.Enqueue(entry);
+
+    /// <summary>Reads the entries matching <paramref name="filter"/>, ordered by path.</summary>
+    public static async IAsyncEnumerable<JournalEntry> ReadAsync(
+        string journalPath,
+        JournalFilter filter,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = SqliteFiles.Open(journalPath, readOnly: true);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM downloads" + filter switch
+        {
+            JournalFilter.Done => " WHERE state = 'done'",
+            JournalFilter.Failed => " WHERE state = 'failed'",
+            JournalFilter.Pending => " WHERE state IN ('queued', 'active')",
+            _ => string.Empty,
+        } + " ORDER BY path";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadEntry(reader);
+        }
+    }
+
+    /// <summary>Commits every queued write and closes the journal.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _findByUrl.DisposeAsync().ConfigureAwait(false);
+        await _findByPath.DisposeAsync().ConfigureAwait(false);
+        await _reader.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal static string StateName(JournalState state) => state switch
+    {
+        JournalState.Queued => "queued",
+        JournalState.Active => "active",
+        JournalState.Done => "done",
+        _ => "failed",
+    };
+
+    private JournalEntry? FindBy(SqliteCommand command, string key)
+    {
+        lock (_readLock)
+        {
+            command.Parameters["$key"].Value = key;
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadEntry(reader) : null;
+        }
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.Add("$key", SqliteType.Text);
+        command.Prepare();
+        return command;
+    }
+
+    private static void WriteBatch(SqliteTransaction transaction, IReadOnlyList<JournalEntry> entries)
+    {
+        using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO downloads ({Columns})
+            VALUES ($url, $path, $state, $size, $sha256, $etag, $last_modified, $attempts, $error_kind, $error, $actions, $updated_at)
+            ON CONFLICT(url) DO UPDATE SET
+                path = excluded.path, state = excluded.state, size = excluded.size, sha256 = excluded.sha256,
+                etag = excluded.etag, last_modified = excluded.last_modified, attempts = excluded.attempts,
+                error_kind = excluded.error_kind, error = excluded.error, actions = excluded.actions,
+                updated_at = excluded.updated_at
+            """;
+        var parameters = new[] { "$url", "$path", "$state", "$size", "$sha256", "$etag", "$last_modified", "$attempts", "$error_kind", "$error", "$actions", "$updated_at" }
+            .Select(name => command.Parameters.Add(name, SqliteType.Text))
+            .ToArray();
+        command.Prepare();
+        foreach (var entry in entries)
+        {
+            parameters[0].Value = entry.Url;
+            parameters[1].Value = entry.Path;
+            parameters[2].Value = StateName(entry.State);
+            parameters[3].Value = (object?)entry.Size ?? DBNull.Value;
+            parameters[4].Value = (object?)entry.Sha256 ?? DBNull.Value;
+            parameters[5].Value = (object?)entry.ETag ?? DBNull.Value;
+            parameters[6].Value = entry.LastModified is { } modified ? modified.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value;
+            parameters[7].Value = entry.Attempts;
+            parameters[8].Value = (object?)entry.ErrorKind ?? DBNull.Value;
+            parameters[9].Value = (object?)entry.Error ?? DBNull.Value;
+            parameters[10].Value = (object?)entry.Actions ?? DBNull.Value;
+            parameters[11].Value = entry.UpdatedAt.ToString("O", CultureInfo.InvariantCulture);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static JournalEntry ReadEntry(SqliteDataReader reader) => new()
+    {
+        Url = reader.GetString(0),
+        Path = reader.GetString(1),
+        State = reader.GetString(2) switch
+        {
+            "queued" => JournalState.Queued,
+            "active" => JournalState.Active,
+            "done" => JournalState.Done,
+            _ => JournalState.Failed,
+        },
+        Size = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+        Sha256 = reader.IsDBNull(4) ? null : reader.GetString(4),
+        ETag = reader.IsDBNull(5) ? null : reader.GetString(5),
+        LastModified = reader.IsDBNull(6) ? null : DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture),
+        Attempts = reader.GetInt32(7),
+        ErrorKind = reader.IsDBNull(8) ? null : reader.GetString(8),
+        Error = reader.IsDBNull(9) ? null : reader.GetString(9),
+        Actions = reader.IsDBNull(10) ? null : reader.GetString(10),
+        UpdatedAt = DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture),
+    };
+}
