@@ -39,6 +39,30 @@ public sealed record DownloadOptions
     /// <summary>Size of the pooled buffer each transfer reads into.</summary>
     public int BufferSize { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// Keep the durable journal (<c>DIR/.haul/journal.db</c>): re-runs skip what is done without a
+    /// request, and a killed run resumes where it stopped.
+    /// </summary>
+    public bool UseJournal { get; init; } = true;
+
+    /// <summary>For files the journal has as done: ask the server whether they changed (304: skipped, 200: replaced).</summary>
+    public bool CheckUpdates { get; init; }
+
+    /// <summary>A download archive shared across runs and directories: a URL in it is skipped before any request.</summary>
+    public string? ArchivePath { get; init; }
+
+    /// <summary>Do not store a second copy of content already downloaded (hard link, or a note naming the first copy).</summary>
+    public bool Dedupe { get; init; }
+
+    /// <summary>Unpack <c>.zip</c>, <c>.tar</c>, <c>.tar.gz</c> and <c>.tgz</c> files beside themselves, within these limits; null: off.</summary>
+    public Actions.ExtractOptions? Extract { get; init; }
+
+    /// <summary>A program to run for each finished file (no shell), with <c>{path}</c>, <c>{url}</c> and <c>{sha256}</c> placeholders.</summary>
+    public string? OnComplete { get; init; }
+
+    /// <summary>Post-download actions run at once, beside the transfers.</summary>
+    public int MaxConcurrentActions { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrent, 1, nameof(MaxConcurrent));
@@ -46,6 +70,7 @@ public sealed record DownloadOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Retries, nameof(Retries));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRedirects, nameof(MaxRedirects));
         ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 1024, nameof(BufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentActions, 1, nameof(MaxConcurrentActions));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
     }

@@ -32,6 +32,9 @@ public sealed record DownloadResult
     /// <summary>A short human note for skipped results, such as why nothing was fetched.</summary>
     public string? Note { get; init; }
 
+    /// <summary>What the post-download actions did, in order (verify, extract, on-complete).</summary>
+    public IReadOnlyList<Actions.ActionOutcome> Actions { get; init; } = [];
+
     /// <summary>The URL as requested.</summary>
     public string Url => Request.Url;
 }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Haul.Progress;
 using Haul.Scheduling;
-using Haul.Storage;
 using Haul.Transfer;
 
 namespace Haul;
@@ -53,10 +52,7 @@ public sealed class Downloader : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var names = new NameReservations();
-        var transfer = new ResumableTransfer(_client, Options, new RetryPolicy(Options), names, _tracker, _timeProvider);
-        var scheduler = new DownloadScheduler(Options, new DownloadPlanner(Options, names), transfer, _tracker, _timeProvider);
-        return scheduler.RunAsync(requests, cancellationToken);
+        return DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, cancellationToken);
     }
 
     /// <summary>Downloads a few URLs into the output directory; see the overload taking requests.</summary>

@@ -20,11 +20,21 @@ internal static class GetCommand
         var timeout = new Option<double>("--timeout") { Description = "Idle timeout in seconds: no byte for this long fails the attempt.", DefaultValueFactory = _ => 60 };
         var connectTimeout = new Option<double>("--connect-timeout") { Description = "Connect timeout in seconds.", DefaultValueFactory = _ => 20 };
         var checksum = new Option<string?>("--checksum") { Description = "ALGO=HEX the file must match (sha-256, sha-1, md5); single URL only." };
+        var noJournal = new Option<bool>("--no-journal") { Description = "Keep no journal in DIR/.haul: re-runs cannot skip what is done." };
+        var checkUpdates = new Option<bool>("--check-updates") { Description = "Ask the server whether finished files changed (304: skipped, 200: replaced)." };
+        var archive = new Option<string?>("--archive") { Description = "A download archive (SQLite) shared across runs and directories: URLs in it are skipped." };
+        var dedupe = new Option<bool>("--dedupe") { Description = "Do not store a second copy of content already downloaded: hard-link it, or name the first copy." };
+        var extract = new Option<bool>("--extract") { Description = "Unpack .zip, .tar, .tar.gz and .tgz files into a folder beside them." };
+        var extractMaxSize = new Option<string>("--extract-max-size") { Description = "The most one archive may unpack to.", DefaultValueFactory = _ => "16G" };
+        var extractMaxEntries = new Option<int>("--extract-max-entries") { Description = "The most entries one archive may hold.", DefaultValueFactory = _ => 100_000 };
+        var extractMaxRatio = new Option<double>("--extract-max-ratio") { Description = "The largest unpacked-to-packed size ratio.", DefaultValueFactory = _ => 200 };
+        var onComplete = new Option<string?>("--on-complete") { Description = "Run this program (no shell) for each finished file; {path}, {url} and {sha256} are replaced." };
         var output = new OutputOptions();
 
         var command = new Command("get", "Download URLs (also: haul URL…).")
         {
             urls, inputFile, dir, outName, maxConcurrent, maxPerHost, retries, timeout, connectTimeout, checksum,
+            noJournal, checkUpdates, archive, dedupe, extract, extractMaxSize, extractMaxEntries, extractMaxRatio, onComplete,
         };
         output.AddTo(command);
 
@@ -73,7 +83,23 @@ internal static class GetCommand
                 Retries = AtLeast(parseResult.GetValue(retries), 0, "--retries"),
                 IdleTimeout = Seconds(parseResult.GetValue(timeout), "--timeout"),
                 ConnectTimeout = Seconds(parseResult.GetValue(connectTimeout), "--connect-timeout"),
+                UseJournal = !parseResult.GetValue(noJournal),
+                CheckUpdates = parseResult.GetValue(checkUpdates),
+                ArchivePath = parseResult.GetValue(archive),
+                Dedupe = parseResult.GetValue(dedupe),
+                Extract = parseResult.GetValue(extract)
+                    ? new Actions.ExtractOptions
+                    {
+                        MaxTotalBytes = ByteSize.Parse(parseResult.GetValue(extractMaxSize)!, "--extract-max-size"),
+                        MaxEntries = AtLeast(parseResult.GetValue(extractMaxEntries), 1, "--extract-max-entries"),
+                        MaxRatio = parseResult.GetValue(extractMaxRatio) is > 1 and var ratio
+                            ? ratio
+                            : throw new UsageException("--extract-max-ratio must be more than 1."),
+                    }
+                    : null,
+                OnComplete = parseResult.GetValue(onComplete),
             };
+            CheckCombinations(options);
 
             var reader = OpenInput(input, io);
             try
@@ -90,6 +116,31 @@ internal static class GetCommand
             }
         });
         return command;
+    }
+
+    private static void CheckCombinations(DownloadOptions options)
+    {
+        if (options.CheckUpdates && !options.UseJournal)
+        {
+            throw new UsageException("--check-updates needs the journal; drop --no-journal.");
+        }
+
+        if (options.Dedupe && !options.UseJournal && options.ArchivePath is null)
+        {
+            throw new UsageException("--dedupe needs the journal or --archive FILE to find earlier copies.");
+        }
+
+        if (options.OnComplete is { } command)
+        {
+            try
+            {
+                _ = Actions.CommandTemplate.Parse(command);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException($"--on-complete: {ex.Message}");
+            }
+        }
     }
 
     private static TextReader? OpenInput(string? path, CliIo io)

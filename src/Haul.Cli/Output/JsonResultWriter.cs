@@ -27,6 +27,12 @@ internal sealed class JsonResultWriter(TextWriter output)
             json.WriteNumber("attempts", result.Attempts);
             json.WriteNumber("elapsed_ms", (long)result.Elapsed.TotalMilliseconds);
             WriteOptional(json, "note", result.Note);
+            if (result.Actions.Count > 0)
+            {
+                json.WritePropertyName("actions");
+                Actions.ActionOutcomeJson.Write(json, result.Actions);
+            }
+
             if (result.Error is { } error)
             {
                 json.WriteStartObject("error");

@@ -17,6 +17,11 @@ internal static class SummaryPrinter
             await error.WriteLineAsync($"  {FailureLine.For(failure)}");
         }
 
+        foreach (var (_, outcome) in summary.FailedActions)
+        {
+            await error.WriteLineAsync($"  {FailureLine.For(outcome)}");
+        }
+
         if (summary.Succeeded + summary.Skipped > 0)
         {
             await error.WriteLineAsync($"haul: files are in {Path.GetFullPath(directory)}");

@@ -30,9 +30,17 @@ internal static class DownloadRun
                     {
                         await json.WriteAsync(result);
                     }
-                    else if (result.Status == DownloadStatus.Failed && mode is OutputMode.Plain or OutputMode.Quiet)
+                    else if (mode is OutputMode.Plain or OutputMode.Quiet)
                     {
-                        await io.Error.WriteLineAsync($"haul: {FailureLine.For(result)}");
+                        if (result.Status == DownloadStatus.Failed)
+                        {
+                            await io.Error.WriteLineAsync($"haul: {FailureLine.For(result)}");
+                        }
+
+                        foreach (var outcome in result.Actions.Where(outcome => !outcome.Succeeded))
+                        {
+                            await io.Error.WriteLineAsync($"haul: {FailureLine.For(outcome)}");
+                        }
                     }
                 }
             }
@@ -54,9 +62,13 @@ internal static class DownloadRun
             var work = ConsumeAsync();
             await (view is null ? work : view.ShowWhileAsync(work));
         }
-        catch (IOException ex)
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
         {
-            throw new UsageException($"reading the input failed: {ex.Message}");
+            throw new UsageException($"cannot use the journal or archive: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read the input or open the journal in '{options.Directory}': {ex.Message}");
         }
 
         if (mode is OutputMode.Bars or OutputMode.Plain)
@@ -65,7 +77,7 @@ internal static class DownloadRun
         }
 
         return interrupted || summary.Interrupted > 0 ? ExitCodes.Interrupted
-            : summary.Failures.Count > 0 ? ExitCodes.SomeFailed
+            : summary.Failures.Count > 0 || summary.FailedActions.Count > 0 ? ExitCodes.SomeFailed
             : ExitCodes.Success;
     }
 }

@@ -14,12 +14,14 @@ internal sealed class BatchedWriter<T> : IAsyncDisposable
     private readonly Channel<T> _queue = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
     private readonly Action<SqliteTransaction, IReadOnlyList<T>> _write;
+    private readonly Action<IReadOnlyList<T>>? _committed;
     private readonly Task _pump;
 
-    public BatchedWriter(SqliteConnection connection, Action<SqliteTransaction, IReadOnlyList<T>> write)
+    public BatchedWriter(SqliteConnection connection, Action<SqliteTransaction, IReadOnlyList<T>> write, Action<IReadOnlyList<T>>? committed = null)
     {
         _connection = connection;
         _write = write;
+        _committed = committed;
         _pump = Task.Run(PumpAsync);
     }
 
@@ -55,6 +57,7 @@ internal sealed class BatchedWriter<T> : IAsyncDisposable
                 transaction.Commit();
             }
 
+            _committed?.Invoke(batch);
             batch.Clear();
         }
     }

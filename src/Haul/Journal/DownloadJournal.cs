@@ -22,7 +22,9 @@ public sealed class DownloadJournal : IAsyncDisposable
     private readonly SqliteConnection _reader;
     private readonly SqliteCommand _findByUrl;
     private readonly SqliteCommand _findByPath;
+    private readonly SqliteCommand _findBySha;
     private readonly BatchedWriter<JournalEntry> _writer;
+    private readonly PendingWrites<JournalEntry> _pending = new(entry => entry.Url, entry => entry.Sha256);
     private readonly Lock _readLock = new();
 
     private DownloadJournal(string path)
@@ -46,11 +48,13 @@ public sealed class DownloadJournal : IAsyncDisposable
             );
             CREATE INDEX IF NOT EXISTS downloads_path ON downloads(path);
             CREATE INDEX IF NOT EXISTS downloads_state ON downloads(state);
+            CREATE INDEX IF NOT EXISTS downloads_sha256 ON downloads(sha256);
             """);
-        _writer = new BatchedWriter<JournalEntry>(writeConnection, WriteBatch);
+        _writer = new BatchedWriter<JournalEntry>(writeConnection, WriteBatch, _pending.Committed);
         _reader = SqliteFiles.Open(path);
         _findByUrl = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE url = $key");
         _findByPath = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE path = $key LIMIT 1");
+        _findBySha = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE sha256 = $key AND state = 'done' LIMIT 8");
     }
 
     /// <summary>The journal file.</summary>
@@ -68,13 +72,21 @@ public sealed class DownloadJournal : IAsyncDisposable
     public static string PathFor(string outputDirectory) => System.IO.Path.Combine(outputDirectory, FolderName, FileName);
 
     /// <summary>What the journal knows of <paramref name="url"/>, as of the last committed batch.</summary>
-    public JournalEntry? Find(string url) => FindBy(_findByUrl, url);
+    public JournalEntry? Find(string url) => _pending.FindByKey(url) ?? FindBy(_findByUrl, url).FirstOrDefault();
 
     /// <summary>The entry whose target is <paramref name="relativePath"/>, if any.</summary>
-    public JournalEntry? FindByPath(string relativePath) => FindBy(_findByPath, relativePath);
+    public JournalEntry? FindByPath(string relativePath) => FindBy(_findByPath, relativePath).FirstOrDefault();
 
-    /// <summary>Queues an upsert of <paramref name="entry"/>; it is committed with the next batch.</summary>
-    public void Record(JournalEntry entry) => _writer.Enqueue(entry);
+    /// <summary>Done entries with this content, the ones not committed yet first.</summary>
+    public IReadOnlyList<JournalEntry> FindBySha256(string sha256) =>
+        [.. _pending.FindBySecondary(sha256).Where(entry => entry.State == JournalState.Done), .. FindBy(_findBySha, sha256)];
+
+    /// <summary>Queues an upsert of <paramref name="entry"/>; it is committed with the next batch, and visible to lookups at once.</summary>
+    public void Record(JournalEntry entry)
+    {
+        _pending.Add(entry);
+        _writer.Enqueue(entry);
+    }
 
     /// <summary>Reads the entries matching <paramref name="filter"/>, ordered by path.</summary>
     public static async IAsyncEnumerable<JournalEntry> ReadAsync(
@@ -104,6 +116,7 @@ public sealed class DownloadJournal : IAsyncDisposable
         await _writer.DisposeAsync().ConfigureAwait(false);
         await _findByUrl.DisposeAsync().ConfigureAwait(false);
         await _findByPath.DisposeAsync().ConfigureAwait(false);
+        await _findBySha.DisposeAsync().ConfigureAwait(false);
         await _reader.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -115,13 +128,19 @@ public sealed class DownloadJournal : IAsyncDisposable
         _ => "failed",
     };
 
-    private JournalEntry? FindBy(SqliteCommand command, string key)
+    private List<JournalEntry> FindBy(SqliteCommand command, string key)
     {
         lock (_readLock)
         {
             command.Parameters["$key"].Value = key;
             using var reader = command.ExecuteReader();
-            return reader.Read() ? ReadEntry(reader) : null;
+            var entries = new List<JournalEntry>();
+            while (reader.Read())
+            {
+                entries.Add(ReadEntry(reader));
+            }
+
+            return entries;
         }
     }
 

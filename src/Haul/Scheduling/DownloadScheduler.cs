@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
+using Haul.Actions;
 using Haul.Errors;
+using Haul.Journal;
 using Haul.Progress;
 using Haul.Transfer;
 
@@ -16,6 +18,8 @@ internal sealed class DownloadScheduler(
     DownloadOptions options,
     DownloadPlanner planner,
     ResumableTransfer transfer,
+    ActionPipeline actions,
+    JournalRecorder? journal,
     ProgressTracker tracker,
     TimeProvider timeProvider)
 {
@@ -125,23 +129,12 @@ internal sealed class DownloadScheduler(
         try
         {
             // Planned here, before the first await, so names are reserved in input order.
-            var (target, error) = planner.Plan(request);
-            if (target is null)
+            var plan = planner.Plan(request);
+            result = plan.Immediate ?? await TransferAsync(plan.Target!, hosts, global, cancellationToken).ConfigureAwait(false);
+            if (result.Status == DownloadStatus.Ok && !actions.IsEmpty)
             {
-                result = new DownloadResult { Request = request, Status = DownloadStatus.Failed, Error = error };
-            }
-            else
-            {
-                using var host = await hosts.AcquireAsync(target.HostKey, cancellationToken).ConfigureAwait(false);
-                await global.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    result = await transfer.RunAsync(target, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    global.Release();
-                }
+                result = await actions.RunAsync(result, cancellationToken).ConfigureAwait(false);
+                journal?.ActionsDone(result.Url, ActionOutcomeJson.ToJson(result.Actions));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -165,6 +158,21 @@ internal sealed class DownloadScheduler(
         finally
         {
             admission.Release();
+        }
+    }
+
+    /// <summary>Runs the transfer under both limits; the slots are free again before any action runs.</summary>
+    private async Task<DownloadResult> TransferAsync(DownloadTarget target, HostLimiter hosts, SemaphoreSlim global, CancellationToken cancellationToken)
+    {
+        using var host = await hosts.AcquireAsync(target.HostKey, cancellationToken).ConfigureAwait(false);
+        await global.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await transfer.RunAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            global.Release();
         }
     }
 

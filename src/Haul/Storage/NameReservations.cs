@@ -32,6 +32,15 @@ internal sealed class NameReservations
         }
     }
 
+    /// <summary>Marks <paramref name="path"/> as taken, as a journal-known target that keeps its name.</summary>
+    public void ReserveExact(string path)
+    {
+        lock (_lock)
+        {
+            _taken.Add(Hash(path));
+        }
+    }
+
     // FNV-1a over the UTF-16 code units: stable, cheap, and collisions are harmless (a spare ".1").
     private static ulong Hash(string path)
     {

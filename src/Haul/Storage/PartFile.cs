@@ -36,6 +36,9 @@ internal sealed class PartFile
 
     public bool MetadataSaved => _metadataOnDisk;
 
+    /// <summary>The validators of the body in the .part, once a reply has arrived.</summary>
+    public PartMetadata? Metadata => _metadata;
+
     public long ExistingLength()
     {
         var info = new FileInfo(Path);
@@ -113,24 +116,39 @@ internal sealed class PartFile
         _metadataOnDisk = false;
     }
 
-    /// <summary>Moves the finished body to <paramref name="finalPath"/> without ever replacing an existing file.</summary>
-    public bool TryCommit(string finalPath)
+    /// <summary>
+    /// Moves the finished body to <paramref name="finalPath"/>. An existing file there is never
+    /// replaced unless <paramref name="replace"/> says it is this URL's own older copy; then the
+    /// rename swaps it atomically.
+    /// </summary>
+    public bool TryCommit(string finalPath, bool replace = false)
     {
         try
         {
-            File.Move(Path, finalPath, overwrite: false);
+            File.Move(Path, finalPath, overwrite: replace);
         }
-        catch (IOException) when (File.Exists(finalPath))
+        catch (IOException) when (!replace && File.Exists(finalPath))
         {
             return false;
         }
 
+        RemoveMetadata();
+        return true;
+    }
+
+    /// <summary>The body went somewhere else (a hard link to its twin): drop the .part and its metadata.</summary>
+    public void Discard()
+    {
+        File.Delete(Path);
+        RemoveMetadata();
+    }
+
+    private void RemoveMetadata()
+    {
         if (_metadataOnDisk)
         {
             File.Delete(MetaPath);
             _metadataOnDisk = false;
         }
-
-        return true;
     }
 }

@@ -1,32 +1,58 @@
 using Haul.Errors;
+using Haul.Journal;
 using Haul.Storage;
 
 namespace Haul.Transfer;
 
 /// <summary>
-/// Validates a request and reserves its target path. It runs in input order, before any
-/// transfer starts, so that the names chosen for colliding URLs do not depend on timing.
+/// Validates a request, consults the archive and the journal, and reserves its target path. It
+/// runs in input order, before any transfer starts, so that the names chosen for colliding URLs
+/// do not depend on timing, and so that what is already done is answered without a request.
 /// </summary>
-internal sealed class DownloadPlanner(DownloadOptions options, NameReservations names)
+internal sealed class DownloadPlanner(
+    DownloadOptions options,
+    NameReservations names,
+    JournalRecorder? journal,
+    DownloadArchive? archive)
 {
-    /// <summary>Either a target to download, or the failure that makes downloading pointless.</summary>
-    public (DownloadTarget? Target, HaulException? Error) Plan(DownloadRequest request)
+    public PlanResult Plan(DownloadRequest request)
     {
         if (request.InputError is { } inputError)
         {
-            return (null, HaulErrors.InvalidUrl(request.Url, request.Line, inputError));
+            return PlanResult.Fail(request, HaulErrors.InvalidUrl(request.Url, request.Line, inputError));
         }
 
         if (!TryParseHttpUrl(request.Url, out var uri))
         {
-            return (null, HaulErrors.InvalidUrl(request.Url, request.Line, $"'{request.Url}' is not a valid http(s) URL."));
+            return PlanResult.Fail(request, HaulErrors.InvalidUrl(request.Url, request.Line, $"'{request.Url}' is not a valid http(s) URL."));
+        }
+
+        if (archive?.Find(UrlKey.From(uri)) is { } archived)
+        {
+            return PlanResult.Done(new DownloadResult
+            {
+                Request = request,
+                Status = DownloadStatus.Skipped,
+                Path = archived.Path,
+                Bytes = archived.Size,
+                Sha256 = archived.Sha256,
+                Note = "in the archive",
+            });
         }
 
         var directory = OutputDirectory.Resolve(options.Directory, request.Directory);
         var fixedName = FileNamer.Sanitize(request.OutName);
         var name = fixedName ?? FileNamer.FromUrl(uri);
-        var path = names.Reserve(directory, name);
-        return (new DownloadTarget(request, uri, directory, name, path, fixedName is not null), null);
+        var known = journal?.Journal.Find(request.Url);
+        if (known is not null && KnownPathFits(known, directory, fixedName) is { } knownPath)
+        {
+            return PlanKnown(request, uri, directory, fixedName is not null, known, knownPath);
+        }
+
+        // A file another URL of this directory's journal owns is not ours to skip or overwrite.
+        var path = names.Reserve(directory, name, journal is null ? null : candidate => journal.OwnerOf(candidate) is null);
+        journal?.Queued(request.Url, path);
+        return PlanResult.Run(new DownloadTarget(request, uri, directory, name, path, fixedName is not null));
     }
 
     internal static bool TryParseHttpUrl(string text, out Uri uri)
@@ -40,5 +66,61 @@ internal sealed class DownloadPlanner(DownloadOptions options, NameReservations 
 
         uri = null!;
         return false;
+    }
+
+    private PlanResult PlanKnown(DownloadRequest request, Uri uri, string directory, bool nameIsFixed, JournalEntry known, string path)
+    {
+        names.ReserveExact(path);
+        var target = new DownloadTarget(request, uri, directory, Path.GetFileName(path), path, nameIsFixed);
+        var file = new FileInfo(path);
+        if (known.State != JournalState.Done)
+        {
+            // Queued, active or failed: go again, resuming a .part if one is there.
+            return PlanResult.Run(target);
+        }
+
+        if (!file.Exists)
+        {
+            return PlanResult.Run(target);
+        }
+
+        if (file.Length != known.Size)
+        {
+            return PlanResult.Run(target with { ReplacesExisting = true });
+        }
+
+        if (options.CheckUpdates)
+        {
+            return PlanResult.Run(target with
+            {
+                ReplacesExisting = true,
+                Existing = new PartMetadata(request.Url, known.ETag, known.LastModified, known.Size),
+            });
+        }
+
+        return PlanResult.Done(new DownloadResult
+        {
+            Request = request,
+            Status = DownloadStatus.Skipped,
+            Path = path,
+            Bytes = file.Length,
+            Sha256 = known.Sha256,
+            Note = "already downloaded",
+        });
+    }
+
+    /// <summary>The journal's path for this URL, unless the request now asks for another place.</summary>
+    private string? KnownPathFits(JournalEntry known, string directory, string? fixedName)
+    {
+        var path = Path.GetFullPath(Path.Combine(options.Directory, known.Path));
+        var root = Path.GetFullPath(options.Directory) + Path.DirectorySeparatorChar;
+        if (!path.StartsWith(root, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var sameDirectory = string.Equals(Path.GetDirectoryName(path), Path.GetFullPath(directory), StringComparison.Ordinal);
+        var sameName = fixedName is null || string.Equals(Path.GetFileName(path), fixedName, StringComparison.Ordinal);
+        return sameDirectory && sameName ? Path.Combine(directory, Path.GetFileName(path)) : null;
     }
 }

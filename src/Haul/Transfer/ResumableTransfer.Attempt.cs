@@ -6,7 +6,7 @@ namespace Haul.Transfer;
 
 internal sealed partial class ResumableTransfer
 {
-    private async Task<string> AttemptAsync(TransferState state, CancellationToken cancellationToken)
+    private async Task<AttemptOutcome> AttemptAsync(TransferState state, CancellationToken cancellationToken)
     {
         var (offset, metadata) = await FindResumePointAsync(state, cancellationToken).ConfigureAwait(false);
 
@@ -18,6 +18,11 @@ internal sealed partial class ResumableTransfer
         var status = (int)response.StatusCode;
         var headers = response.Content.Headers;
         long? length;
+
+        if (status == 304 && offset == 0 && state.Target.Existing is not null)
+        {
+            return new AttemptOutcome(state.Target.Path, NotModified: true);
+        }
 
         if (status == 206 && offset > 0)
         {
@@ -137,7 +142,7 @@ internal sealed partial class ResumableTransfer
             HttpResponseMessage response;
             try
             {
-                response = await client.SendAsync(BuildRequest(uri, offset, metadata), HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                response = await client.SendAsync(BuildRequest(uri, offset, metadata, state.Target.Existing), HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
@@ -184,9 +189,20 @@ internal sealed partial class ResumableTransfer
         }
     }
 
-    private static HttpRequestMessage BuildRequest(Uri uri, long offset, PartMetadata? metadata)
+    private static HttpRequestMessage BuildRequest(Uri uri, long offset, PartMetadata? metadata, PartMetadata? existing)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (offset == 0 && existing is not null)
+        {
+            // --check-updates: the server answers 304 when the copy on disk is current.
+            if (existing.ETag is { } etag && System.Net.Http.Headers.EntityTagHeaderValue.TryParse(etag, out var tag))
+            {
+                request.Headers.IfNoneMatch.Add(tag);
+            }
+
+            request.Headers.IfModifiedSince = existing.LastModified;
+        }
+
         if (offset > 0 && metadata is not null)
         {
             request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(offset, null);

@@ -82,8 +82,8 @@ internal sealed partial class ResumableTransfer
         }
     }
 
-    /// <summary>Verifies the finished <c>.part</c> and moves it to its final name; returns that path.</summary>
-    private string Commit(TransferState state)
+    /// <summary>Verifies the finished <c>.part</c> and moves it to its final name (or links it to its twin).</summary>
+    private AttemptOutcome Commit(TransferState state)
     {
         if (state.Target.Request.Checksum is { } expected && state.Digest.ChecksumHex() is { } actual && actual != expected.Hex)
         {
@@ -103,8 +103,13 @@ internal sealed partial class ResumableTransfer
 
         try
         {
+            if (deduplicator?.FindTwin(state.Digest.Sha256Hex(), state.Digest.Length, finalPath) is { } twin)
+            {
+                return CommitAsLink(state, twin, finalPath, name);
+            }
+
             // Someone may have created the file since it was reserved: never overwrite, take the next name.
-            while (!state.Part.TryCommit(finalPath))
+            while (!state.Part.TryCommit(finalPath, target.ReplacesExisting && finalPath == target.Path))
             {
                 finalPath = names.Reserve(target.Directory, name, IsFree);
             }
@@ -114,7 +119,39 @@ internal sealed partial class ResumableTransfer
             throw HaulErrors.Storage(state.Url, finalPath, ex);
         }
 
-        return finalPath;
+        return new AttemptOutcome(finalPath);
+    }
+
+    /// <summary>
+    /// <c>--dedupe</c>: the same bytes are already on disk, so the final name becomes a hard link to
+    /// them. Where a link cannot be made, nothing is stored and the result names the first copy.
+    /// </summary>
+    private AttemptOutcome CommitAsLink(TransferState state, string twin, string finalPath, string name)
+    {
+        var staging = state.Part.Path + ".link";
+        File.Delete(staging);
+        if (!HardLink.TryCreate(twin, staging, out var error))
+        {
+            state.Part.Discard();
+            return new AttemptOutcome(twin, Note: $"same content as {twin}; not stored again (a hard link failed: {error})");
+        }
+
+        var replace = state.Target.ReplacesExisting && finalPath == state.Target.Path;
+        while (true)
+        {
+            try
+            {
+                File.Move(staging, finalPath, overwrite: replace);
+                break;
+            }
+            catch (IOException) when (!replace && File.Exists(finalPath))
+            {
+                finalPath = names.Reserve(state.Target.Directory, name, IsFree);
+            }
+        }
+
+        state.Part.Discard();
+        return new AttemptOutcome(finalPath, Note: $"hard link to {twin}, which has the same content");
     }
 
     private static bool IsFree(string path) => !File.Exists(path) && !File.Exists(path + PartFile.Suffix);

@@ -1,4 +1,5 @@
 using Haul.Errors;
+using Haul.Journal;
 using Haul.Progress;
 using Haul.Storage;
 
@@ -14,23 +15,18 @@ internal sealed partial class ResumableTransfer(
     RetryPolicy retryPolicy,
     NameReservations names,
     ProgressTracker tracker,
+    JournalRecorder? journal,
+    DownloadArchive? archive,
+    ContentDeduplicator? deduplicator,
     TimeProvider timeProvider)
 {
     public async Task<DownloadResult> RunAsync(DownloadTarget target, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         var part = new PartFile(target.Path);
-        if (File.Exists(target.Path) && !File.Exists(part.Path))
+        if (!target.ReplacesExisting && File.Exists(target.Path) && !File.Exists(part.Path))
         {
-            return new DownloadResult
-            {
-                Request = target.Request,
-                Status = DownloadStatus.Skipped,
-                Path = target.Path,
-                Bytes = new FileInfo(target.Path).Length,
-                Note = "already exists",
-                Elapsed = timeProvider.GetElapsedTime(started),
-            };
+            return await AdoptExistingAsync(target, started, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -44,6 +40,7 @@ internal sealed partial class ResumableTransfer(
 
         var (id, progress) = tracker.Start(target.Request.Url, Path.GetFileName(target.Path));
         using var state = new TransferState(target, part, progress);
+        journal?.Active(state.Url, target.Path);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -51,23 +48,15 @@ internal sealed partial class ResumableTransfer(
                 progress.SetAttempt(attempt);
                 try
                 {
-                    var finalPath = await AttemptAsync(state, cancellationToken).ConfigureAwait(false);
-                    return new DownloadResult
-                    {
-                        Request = target.Request,
-                        Status = DownloadStatus.Ok,
-                        Path = finalPath,
-                        Bytes = state.Digest.Length,
-                        Sha256 = state.Digest.Sha256Hex(),
-                        Attempts = attempt,
-                        Elapsed = timeProvider.GetElapsedTime(started),
-                    };
+                    var outcome = await AttemptAsync(state, cancellationToken).ConfigureAwait(false);
+                    return Completed(state, outcome, attempt, started);
                 }
                 catch (HaulException ex)
                 {
                     await SaveMetadataQuietlyAsync(state).ConfigureAwait(false);
                     if (retryPolicy.NextDelay(ex, attempt) is not { } delay)
                     {
+                        journal?.Failed(state.Url, target.Path, ex, attempt);
                         return Failed(target, ex, attempt, started);
                     }
 
@@ -84,6 +73,73 @@ internal sealed partial class ResumableTransfer(
         {
             tracker.Stop(id);
         }
+    }
+
+    private DownloadResult Completed(TransferState state, AttemptOutcome outcome, int attempts, long started)
+    {
+        var target = state.Target;
+        if (outcome.NotModified)
+        {
+            return new DownloadResult
+            {
+                Request = target.Request,
+                Status = DownloadStatus.Skipped,
+                Path = target.Path,
+                Bytes = new FileInfo(target.Path).Length,
+                Attempts = attempts,
+                Note = "not modified on the server",
+                Elapsed = timeProvider.GetElapsedTime(started),
+            };
+        }
+
+        var sha256 = state.Digest.Sha256Hex();
+        var metadata = state.Part.Metadata;
+        journal?.Done(state.Url, outcome.Path, state.Digest.Length, sha256, metadata?.ETag, metadata?.LastModified, attempts);
+        archive?.Record(new ArchiveEntry(UrlKey.From(target.Uri), state.Url, sha256, state.Digest.Length, Path.GetFullPath(outcome.Path), timeProvider.GetUtcNow()));
+        return new DownloadResult
+        {
+            Request = target.Request,
+            Status = DownloadStatus.Ok,
+            Path = outcome.Path,
+            Bytes = state.Digest.Length,
+            Sha256 = sha256,
+            Attempts = attempts,
+            Note = outcome.Note,
+            Elapsed = timeProvider.GetElapsedTime(started),
+            Actions = target.Request.Checksum is { } checksum
+                ? [new Actions.ActionOutcome("verify", true, $"The {checksum.AlgorithmName} matches.")]
+                : [],
+        };
+    }
+
+    /// <summary>
+    /// A file is already at the target and no .part beside it: only a complete body is ever renamed
+    /// there, so it is taken as done (a run killed before its journal batch was committed leaves
+    /// exactly this). Nothing is fetched; the journal learns its size and digest.
+    /// </summary>
+    private async Task<DownloadResult> AdoptExistingAsync(DownloadTarget target, long started, CancellationToken cancellationToken)
+    {
+        // A kill between the rename and the clean-up can leave the metadata of the finished .part.
+        File.Delete(target.Path + PartFile.MetaSuffix);
+        var size = new FileInfo(target.Path).Length;
+        string? sha256 = null;
+        if (journal is not null)
+        {
+            await using var stream = new FileStream(target.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+            journal.Done(target.Request.Url, target.Path, size, sha256, null, null, 0);
+        }
+
+        return new DownloadResult
+        {
+            Request = target.Request,
+            Status = DownloadStatus.Skipped,
+            Path = target.Path,
+            Bytes = size,
+            Sha256 = sha256,
+            Note = "already exists",
+            Elapsed = timeProvider.GetElapsedTime(started),
+        };
     }
 
     /// <summary>Keeps the bytes received so far resumable by the next attempt or run.</summary>

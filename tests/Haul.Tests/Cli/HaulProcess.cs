@@ -41,6 +41,8 @@ public sealed partial class HaulProcess : IDisposable
 
     public StreamWriter StandardInput => _process.StandardInput;
 
+    public bool HasExited => _process.HasExited;
+
     public string Out
     {
         get
@@ -72,6 +74,9 @@ public sealed partial class HaulProcess : IDisposable
             throw new InvalidOperationException($"kill(SIGINT) failed with errno {Marshal.GetLastPInvokeError()}.");
         }
     }
+
+    /// <summary>SIGKILL: no handler runs, nothing is flushed; what is on disk is all that survives.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: true);
 
     public async Task<int> WaitForExitAsync()
     {

@@ -13,9 +13,14 @@ public sealed class TempDirectory : IDisposable
 
     public string Out { get; }
 
-    /// <summary>Every file under the root, relative to it, sorted.</summary>
+    /// <summary>Every file under the root, relative to it, sorted; the journal's <c>.haul</c> folders are left out.</summary>
     public string[] AllFiles() =>
-        [.. Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(Root, path)).Order(StringComparer.Ordinal)];
+    [
+        .. Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(Root, path))
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Contains(".haul"))
+            .Order(StringComparer.Ordinal),
+    ];
 
     public void Dispose()
     {

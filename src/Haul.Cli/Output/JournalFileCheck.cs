@@ -1,0 +1,30 @@
+using Haul.Journal;
+
+namespace Haul.Cli.Output;
+
+/// <summary>Whether what the journal recorded is still on disk: the list view's only look past the journal.</summary>
+internal static class JournalFileCheck
+{
+    /// <summary>
+    /// A done entry is on disk when its file exists with the recorded size; any other entry when a
+    /// file exists at its path (an earlier copy, for example).
+    /// </summary>
+    public static bool IsOnDisk(string directory, JournalEntry entry) =>
+        entry.State == JournalState.Done ? Problem(directory, entry) is null : File.Exists(FullPath(directory, entry));
+
+    /// <summary>Why a done entry's file no longer matches the journal, or null when it does.</summary>
+    public static string? Problem(string directory, JournalEntry entry)
+    {
+        var file = new FileInfo(FullPath(directory, entry));
+        if (!file.Exists)
+        {
+            return "missing on disk";
+        }
+
+        return entry.Size is { } size && file.Length != size
+            ? $"{ByteFormat.Size(file.Length)} on disk, not {ByteFormat.Size(size)}"
+            : null;
+    }
+
+    private static string FullPath(string directory, JournalEntry entry) => Path.Combine(directory, entry.Path);
+}

@@ -1,0 +1,20 @@
+using System.Globalization;
+using Haul.Journal;
+
+namespace Haul.Cli.Output;
+
+/// <summary>One journal entry as the cells of the <c>haul list</c> table: plain values, so a large journal stays small in memory.</summary>
+internal sealed record JournalRow(string File, long? Bytes, JournalState State, string When, string Attempts, string Note)
+{
+    public static JournalRow From(string directory, JournalEntry entry) => new(
+        entry.Path,
+        entry.Size,
+        entry.State,
+        entry.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        entry.Attempts.ToString(CultureInfo.InvariantCulture),
+        JournalNote.For(directory, entry));
+
+    public string Size => Bytes is { } bytes ? ByteFormat.Size(bytes) : "-";
+
+    public string StateName => DownloadJournal.StateName(State);
+}

@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace Haul.Actions;
+
+/// <summary>Human sizes for action messages (the library cannot reach the CLI's formatter).</summary>
+internal static class HumanBytes
+{
+    private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB"];
+
+    public static string Format(double bytes)
+    {
+        var unit = 0;
+        while (bytes >= 1024 && unit < Units.Length - 1)
+        {
+            bytes /= 1024;
+            unit++;
+        }
+
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes:0} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{bytes:0.0} {Units[unit]}");
+    }
+}
