@@ -13,7 +13,8 @@
 #   ROUNDS [3]           runs per tool
 #   J [64]               downloads in flight (each tool's concurrency flag)
 #   SIZE_KIB [16]        size of each file in KiB
-#   TOOLS ["haul aria2c wget2 curl"]  tools to run (haul is the baseline; peers missing are skipped)
+#   TOOLS ["haul aria2c wget2 curl"]  tools to run (haul is the baseline; peers missing are skipped;
+#                        haul-nojournal is haul with --no-journal, to measure the journal's cost)
 #   RUN_TIMEOUT [900]    seconds before one run is killed and counted as failed
 #   DATA_DIR [${TMPDIR:-/tmp}/haul-bench-many-small]  web root cache, reused when it matches N/SIZE_KIB
 #   RESULTS_DIR [bench/results/many-small-<timestamp>]  logs, raw.csv and summary.md (git-ignored)
@@ -71,10 +72,10 @@ fi
 tools=()
 for t in $TOOLS; do
     case $t in
-        haul) tools+=(haul) ;;
+        haul | haul-nojournal) tools+=("$t") ;;
         aria2c | wget2 | curl)
             if command -v "$t" >/dev/null 2>&1; then tools+=("$t"); else log "skipping $t: not installed"; fi ;;
-        *) die "unknown tool '$t' in TOOLS (known: haul aria2c wget2 curl)" ;;
+        *) die "unknown tool '$t' in TOOLS (known: haul haul-nojournal aria2c wget2 curl)" ;;
     esac
 done
 ((${#tools[@]} > 0)) || die "no tool to run"
@@ -122,7 +123,8 @@ bytes=$((SIZE_KIB * 1024))
 
 # A sorted "sha256  relative/path" listing of every regular file under a directory.
 listing() {
-    (cd "$1" && find . -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+    # haul's journal (.haul/) is bookkeeping, not a downloaded file.
+    (cd "$1" && find . -path ./.haul -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 -r sha256sum)
 }
 
 dataset_ok() {
@@ -265,6 +267,8 @@ tool_cmd() { # tool out -> sets the array cmd
     local out=$2
     case $1 in
         haul) cmd=("$haul" get -i "$urls" -d "$out" -j "$J" --max-per-host "$J" -q) ;;
+        # The same without the SQLite journal: the difference is the journal's cost.
+        haul-nojournal) cmd=("$haul" get -i "$urls" -d "$out" -j "$J" --max-per-host "$J" -q --no-journal) ;;
         # -j: downloads in flight. -x (--max-connection-per-server, capped at 16 by aria2) is
         # per download, so -x 1 means one connection per download and J connections in total.
         aria2c) cmd=(aria2c -i "$urls" -d "$out" -j "$J" -x 1 --console-log-level=error
@@ -277,7 +281,7 @@ tool_cmd() { # tool out -> sets the array cmd
 
 version_of() {
     case $1 in
-        haul) "$haul" --version 2>/dev/null | head -n1 ;;
+        haul | haul-nojournal) "$haul" --version 2>/dev/null | head -n1 ;;
         aria2c) aria2c --version | head -n1 ;;
         wget2) wget2 --version | head -n1 ;;
         curl) curl --version | head -n1 | cut -d' ' -f1-2 ;;

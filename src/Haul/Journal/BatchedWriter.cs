@@ -11,6 +11,7 @@ namespace Haul.Journal;
 internal sealed class BatchedWriter<T> : IAsyncDisposable
 {
     private const int MaxBatch = 2000;
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
     private readonly Channel<T> _queue = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
     private readonly Action<SqliteTransaction, IReadOnlyList<T>> _write;
@@ -46,6 +47,9 @@ internal sealed class BatchedWriter<T> : IAsyncDisposable
         var batch = new List<T>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // Let a batch gather for a moment: a hundred rows in one transaction cost little more
+            // than one, and a transaction per file would cost more than the files.
+            await Task.Delay(BatchWindow, TimeProvider.System).ConfigureAwait(false);
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var row))
             {
                 batch.Add(row);

@@ -27,6 +27,10 @@ public sealed class DownloadJournal : IAsyncDisposable
     private readonly PendingWrites<JournalEntry> _pending = new(entry => entry.Url, entry => entry.Sha256);
     private readonly Lock _readLock = new();
 
+    // A first run into a directory has nothing to look up: the planner's two queries per URL are
+    // skipped, and only this run's own writes (the pending ones) are consulted.
+    private readonly bool _startedEmpty;
+
     private DownloadJournal(string path)
     {
         Path = path;
@@ -52,6 +56,12 @@ public sealed class DownloadJournal : IAsyncDisposable
             """);
         _writer = new BatchedWriter<JournalEntry>(writeConnection, WriteBatch, _pending.Committed);
         _reader = SqliteFiles.Open(path);
+        using (var any = _reader.CreateCommand())
+        {
+            any.CommandText = "SELECT EXISTS (SELECT 1 FROM downloads)";
+            _startedEmpty = Convert.ToInt64(any.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0;
+        }
+
         _findByUrl = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE url = $key");
         _findByPath = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE path = $key LIMIT 1");
         _findBySha = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE sha256 = $key AND state = 'done' LIMIT 8");
@@ -72,10 +82,11 @@ public sealed class DownloadJournal : IAsyncDisposable
     public static string PathFor(string outputDirectory) => System.IO.Path.Combine(outputDirectory, FolderName, FileName);
 
     /// <summary>What the journal knows of <paramref name="url"/>, as of the last committed batch.</summary>
-    public JournalEntry? Find(string url) => _pending.FindByKey(url) ?? FindBy(_findByUrl, url).FirstOrDefault();
+    public JournalEntry? Find(string url) =>
+        _pending.FindByKey(url) ?? (_startedEmpty ? null : FindBy(_findByUrl, url).FirstOrDefault());
 
-    /// <summary>The entry whose target is <paramref name="relativePath"/>, if any.</summary>
-    public JournalEntry? FindByPath(string relativePath) => FindBy(_findByPath, relativePath).FirstOrDefault();
+    /// <summary>The entry whose target is <paramref name="relativePath"/>, if any, from earlier runs.</summary>
+    public JournalEntry? FindByPath(string relativePath) => _startedEmpty ? null : FindBy(_findByPath, relativePath).FirstOrDefault();
 
     /// <summary>Done entries with this content, the ones not committed yet first.</summary>
     public IReadOnlyList<JournalEntry> FindBySha256(string sha256) =>
@@ -170,8 +181,18 @@ public sealed class DownloadJournal : IAsyncDisposable
             .Select(name => command.Parameters.Add(name, SqliteType.Text))
             .ToArray();
         command.Prepare();
-        foreach (var entry in entries)
+
+        // Only the newest row of a URL in a batch matters: a small file's "queued" and "done"
+        // usually arrive together, and this writes one of them.
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = entries.Count - 1; i >= 0; i--)
         {
+            var entry = entries[i];
+            if (!written.Add(entry.Url))
+            {
+                continue;
+            }
+
             parameters[0].Value = entry.Url;
             parameters[1].Value = entry.Path;
             parameters[2].Value = StateName(entry.State);

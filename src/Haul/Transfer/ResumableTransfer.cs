@@ -40,7 +40,6 @@ internal sealed partial class ResumableTransfer(
 
         var (id, progress) = tracker.Start(target.Request.Url, Path.GetFileName(target.Path));
         using var state = new TransferState(target, part, progress);
-        journal?.Active(state.Url, target.Path);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -59,6 +58,10 @@ internal sealed partial class ResumableTransfer(
                         journal?.Failed(state.Url, target.Path, ex, attempt);
                         return Failed(target, ex, attempt, started);
                     }
+
+                    // Most downloads go from queued to done in one batch; one that needs another
+                    // attempt is marked active, with its .part waiting beside the target.
+                    journal?.Active(state.Url, target.Path);
 
                     await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
                 }
