@@ -1,5 +1,6 @@
 using System.Globalization;
 using Haul.Errors;
+using Haul.Progress;
 
 namespace Haul.Actions;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Haul.Progress;
 
 namespace Haul.Actions;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace Haul.Actions;
+namespace Haul.Progress;
 
-/// <summary>Human sizes for action messages (the library cannot reach the CLI's formatter).</summary>
+/// <summary>Human sizes (1024-based, invariant culture) for messages, progress lines and summaries.</summary>
 internal static class HumanBytes
 {
     private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB"];
