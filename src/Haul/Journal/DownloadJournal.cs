@@ -51,7 +51,7 @@ public sealed class DownloadJournal : IAsyncDisposable
                 updated_at TEXT NOT NULL
             );
             CREATE INDEX IF NOT EXISTS downloads_path ON downloads(path);
-            CREATE INDEX IF NOT EXISTS downloads_state ON downloads(state);
+
             CREATE INDEX IF NOT EXISTS downloads_sha256 ON downloads(sha256);
             """);
         _writer = new BatchedWriter<JournalEntry>(writeConnection, WriteBatch, _pending.Committed);
@@ -164,7 +164,7 @@ public sealed class DownloadJournal : IAsyncDisposable
         return command;
     }
 
-    private static void WriteBatch(SqliteTransaction transaction, IReadOnlyList<JournalEntry> entries)
+    private void WriteBatch(SqliteTransaction transaction, IReadOnlyList<JournalEntry> entries)
     {
         using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
@@ -182,13 +182,12 @@ public sealed class DownloadJournal : IAsyncDisposable
             .ToArray();
         command.Prepare();
 
-        // Only the newest row of a URL in a batch matters: a small file's "queued" and "done"
-        // usually arrive together, and this writes one of them.
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = entries.Count - 1; i >= 0; i--)
+        foreach (var entry in entries)
         {
-            var entry = entries[i];
-            if (!written.Add(entry.Url))
+            // Only a URL's newest row matters. A row already superseded by a later Record (a small
+            // file's "queued", once it is "done") is skipped; the newer row follows in this batch
+            // or the next, and a crash in between loses nothing the next run cannot see on disk.
+            if (!ReferenceEquals(_pending.FindByKey(entry.Url), entry))
             {
                 continue;
             }
