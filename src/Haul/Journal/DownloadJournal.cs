@@ -85,6 +85,9 @@ public sealed class DownloadJournal : IAsyncDisposable
     public JournalEntry? Find(string url) =>
         _pending.FindByKey(url) ?? (_startedEmpty ? null : FindBy(_findByUrl, url).FirstOrDefault());
 
+    /// <summary>The newest entry of <paramref name="url"/>, written by this run or an earlier one.</summary>
+    internal JournalEntry? FindLatest(string url) => _pending.FindByKey(url) ?? FindBy(_findByUrl, url).FirstOrDefault();
+
     /// <summary>The entry whose target is <paramref name="relativePath"/>, if any, from earlier runs.</summary>
     public JournalEntry? FindByPath(string relativePath) => _startedEmpty ? null : FindBy(_findByPath, relativePath).FirstOrDefault();
 

@@ -33,7 +33,8 @@ internal sealed class JournalRecorder(DownloadJournal journal, string root, Time
     /// <summary>Adds the post-download actions' outcomes to a done entry.</summary>
     public void ActionsDone(string url, string actionsJson)
     {
-        if (Journal.Find(url) is { State: JournalState.Done } entry)
+        // This run's own done row may be committed already, so the lookup must reach the database.
+        if (Journal.FindLatest(url) is { State: JournalState.Done } entry)
         {
             Journal.Record(entry with { Actions = actionsJson, UpdatedAt = timeProvider.GetUtcNow() });
         }

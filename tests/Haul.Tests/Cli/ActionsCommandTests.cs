@@ -29,6 +29,11 @@ public sealed class ActionsCommandTests
         TestData.FileSha256(Path.Combine(temp.Out, "set", "set", "photo.bin")).ShouldBe(TestData.Sha256(inner));
         TestData.FileSha256(Path.Combine(copies, TestData.Sha256(archive))).ShouldBe(TestData.Sha256(archive));
         TestData.FileSha256(Path.Combine(temp.Out, "set.tar.gz")).ShouldBe(TestData.Sha256(archive));
+
+        // The journal keeps the outcomes, for `haul list`, even when its done row was committed first.
+        var entry = (await JournalTests.ReadJournalAsync(temp.Out)).ShouldHaveSingleItem();
+        entry.Actions.ShouldNotBeNull().ShouldContain("\"action\":\"extract\"");
+        entry.Actions.ShouldContain("\"action\":\"on-complete\"");
     }
 
     [Fact]
