@@ -10,12 +10,11 @@ namespace Haul.Journal;
 /// </summary>
 internal sealed class DownloadArchive : IAsyncDisposable
 {
-    private readonly SqliteConnection _reader;
+    private readonly SqliteLookup<ArchiveEntry> _lookup;
     private readonly SqliteCommand _findByKey;
     private readonly SqliteCommand _findBySha;
     private readonly BatchedWriter<ArchiveEntry> _writer;
     private readonly PendingWrites<ArchiveEntry> _pending = new(entry => entry.Key, entry => entry.Sha256);
-    private readonly Lock _readLock = new();
 
     public DownloadArchive(string path)
     {
@@ -38,15 +37,15 @@ internal sealed class DownloadArchive : IAsyncDisposable
             CREATE INDEX IF NOT EXISTS archive_sha256 ON archive(sha256);
             """);
         _writer = new BatchedWriter<ArchiveEntry>(writeConnection, WriteBatch, _pending.Committed);
-        _reader = SqliteFiles.Open(path);
-        _findByKey = Prepare("SELECT key, url, sha256, size, path, added_at FROM archive WHERE key = $value");
-        _findBySha = Prepare("SELECT key, url, sha256, size, path, added_at FROM archive WHERE sha256 = $value");
+        _lookup = new SqliteLookup<ArchiveEntry>(path, ReadEntry);
+        _findByKey = _lookup.Prepare("SELECT key, url, sha256, size, path, added_at FROM archive WHERE key = $value");
+        _findBySha = _lookup.Prepare("SELECT key, url, sha256, size, path, added_at FROM archive WHERE sha256 = $value");
     }
 
-    public ArchiveEntry? Find(string key) => _pending.FindByKey(key) ?? Read(_findByKey, key).FirstOrDefault();
+    public ArchiveEntry? Find(string key) => _pending.FindByKey(key) ?? _lookup.Query(_findByKey, key).FirstOrDefault();
 
     /// <summary>Entries with this content, newest writes first.</summary>
-    public IReadOnlyList<ArchiveEntry> FindBySha256(string sha256) => [.. _pending.FindBySecondary(sha256), .. Read(_findBySha, sha256)];
+    public IReadOnlyList<ArchiveEntry> FindBySha256(string sha256) => [.. _pending.FindBySecondary(sha256), .. _lookup.Query(_findBySha, sha256)];
 
     public void Record(ArchiveEntry entry)
     {
@@ -57,41 +56,16 @@ internal sealed class DownloadArchive : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync().ConfigureAwait(false);
-        await _findByKey.DisposeAsync().ConfigureAwait(false);
-        await _findBySha.DisposeAsync().ConfigureAwait(false);
-        await _reader.DisposeAsync().ConfigureAwait(false);
+        await _lookup.DisposeAsync().ConfigureAwait(false);
     }
 
-    private List<ArchiveEntry> Read(SqliteCommand command, string value)
-    {
-        lock (_readLock)
-        {
-            command.Parameters["$value"].Value = value;
-            using var reader = command.ExecuteReader();
-            var entries = new List<ArchiveEntry>();
-            while (reader.Read())
-            {
-                entries.Add(new ArchiveEntry(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetInt64(3),
-                    reader.GetString(4),
-                    DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture)));
-            }
-
-            return entries;
-        }
-    }
-
-    private SqliteCommand Prepare(string sql)
-    {
-        var command = _reader.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.Add("$value", SqliteType.Text);
-        command.Prepare();
-        return command;
-    }
+    private static ArchiveEntry ReadEntry(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetInt64(3),
+        reader.GetString(4),
+        DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture));
 
     private static void WriteBatch(SqliteTransaction transaction, IReadOnlyList<ArchiveEntry> entries)
     {

@@ -19,13 +19,12 @@ public sealed class DownloadJournal : IAsyncDisposable
 
     private const string Columns = "url, path, state, size, sha256, etag, last_modified, attempts, error_kind, error, actions, updated_at";
 
-    private readonly SqliteConnection _reader;
+    private readonly SqliteLookup<JournalEntry> _lookup;
     private readonly SqliteCommand _findByUrl;
     private readonly SqliteCommand _findByPath;
     private readonly SqliteCommand _findBySha;
     private readonly BatchedWriter<JournalEntry> _writer;
     private readonly PendingWrites<JournalEntry> _pending = new(entry => entry.Url, entry => entry.Sha256);
-    private readonly Lock _readLock = new();
 
     // A first run into a directory has nothing to look up: the planner's two queries per URL are
     // skipped, and only this run's own writes (the pending ones) are consulted.
@@ -51,20 +50,14 @@ public sealed class DownloadJournal : IAsyncDisposable
                 updated_at TEXT NOT NULL
             );
             CREATE INDEX IF NOT EXISTS downloads_path ON downloads(path);
-
             CREATE INDEX IF NOT EXISTS downloads_sha256 ON downloads(sha256);
             """);
         _writer = new BatchedWriter<JournalEntry>(writeConnection, WriteBatch, _pending.Committed);
-        _reader = SqliteFiles.Open(path);
-        using (var any = _reader.CreateCommand())
-        {
-            any.CommandText = "SELECT EXISTS (SELECT 1 FROM downloads)";
-            _startedEmpty = Convert.ToInt64(any.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0;
-        }
-
-        _findByUrl = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE url = $key");
-        _findByPath = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE path = $key LIMIT 1");
-        _findBySha = Prepare(_reader, $"SELECT {Columns} FROM downloads WHERE sha256 = $key AND state = 'done' LIMIT 8");
+        _lookup = new SqliteLookup<JournalEntry>(path, ReadEntry);
+        _startedEmpty = !_lookup.Any("downloads");
+        _findByUrl = _lookup.Prepare($"SELECT {Columns} FROM downloads WHERE url = $value");
+        _findByPath = _lookup.Prepare($"SELECT {Columns} FROM downloads WHERE path = $value LIMIT 1");
+        _findBySha = _lookup.Prepare($"SELECT {Columns} FROM downloads WHERE sha256 = $value AND state = 'done' LIMIT 8");
     }
 
     /// <summary>The journal file.</summary>
@@ -83,17 +76,17 @@ public sealed class DownloadJournal : IAsyncDisposable
 
     /// <summary>What the journal knows of <paramref name="url"/>, as of the last committed batch.</summary>
     public JournalEntry? Find(string url) =>
-        _pending.FindByKey(url) ?? (_startedEmpty ? null : FindBy(_findByUrl, url).FirstOrDefault());
+        _pending.FindByKey(url) ?? (_startedEmpty ? null : _lookup.Query(_findByUrl, url).FirstOrDefault());
 
     /// <summary>The newest entry of <paramref name="url"/>, written by this run or an earlier one.</summary>
-    internal JournalEntry? FindLatest(string url) => _pending.FindByKey(url) ?? FindBy(_findByUrl, url).FirstOrDefault();
+    internal JournalEntry? FindLatest(string url) => _pending.FindByKey(url) ?? _lookup.Query(_findByUrl, url).FirstOrDefault();
 
     /// <summary>The entry whose target is <paramref name="relativePath"/>, if any, from earlier runs.</summary>
-    public JournalEntry? FindByPath(string relativePath) => _startedEmpty ? null : FindBy(_findByPath, relativePath).FirstOrDefault();
+    public JournalEntry? FindByPath(string relativePath) => _startedEmpty ? null : _lookup.Query(_findByPath, relativePath).FirstOrDefault();
 
     /// <summary>Done entries with this content, the ones not committed yet first.</summary>
     public IReadOnlyList<JournalEntry> FindBySha256(string sha256) =>
-        [.. _pending.FindBySecondary(sha256).Where(entry => entry.State == JournalState.Done), .. FindBy(_findBySha, sha256)];
+        [.. _pending.FindBySecondary(sha256).Where(entry => entry.State == JournalState.Done), .. _lookup.Query(_findBySha, sha256)];
 
     /// <summary>Queues an upsert of <paramref name="entry"/>; it is committed with the next batch, and visible to lookups at once.</summary>
     public void Record(JournalEntry entry)
@@ -128,10 +121,7 @@ public sealed class DownloadJournal : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync().ConfigureAwait(false);
-        await _findByUrl.DisposeAsync().ConfigureAwait(false);
-        await _findByPath.DisposeAsync().ConfigureAwait(false);
-        await _findBySha.DisposeAsync().ConfigureAwait(false);
-        await _reader.DisposeAsync().ConfigureAwait(false);
+        await _lookup.DisposeAsync().ConfigureAwait(false);
     }
 
     internal static string StateName(JournalState state) => state switch
@@ -141,31 +131,6 @@ public sealed class DownloadJournal : IAsyncDisposable
         JournalState.Done => "done",
         _ => "failed",
     };
-
-    private List<JournalEntry> FindBy(SqliteCommand command, string key)
-    {
-        lock (_readLock)
-        {
-            command.Parameters["$key"].Value = key;
-            using var reader = command.ExecuteReader();
-            var entries = new List<JournalEntry>();
-            while (reader.Read())
-            {
-                entries.Add(ReadEntry(reader));
-            }
-
-            return entries;
-        }
-    }
-
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.Add("$key", SqliteType.Text);
-        command.Prepare();
-        return command;
-    }
 
     private void WriteBatch(SqliteTransaction transaction, IReadOnlyList<JournalEntry> entries)
     {
