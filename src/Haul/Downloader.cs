@@ -43,7 +43,9 @@ public sealed class Downloader : IDisposable
     /// exception; only an exception thrown by the source itself ends the stream early.
     /// </summary>
     /// <remarks>
-    /// When <paramref name="cancellationToken"/> is cancelled, transfers in flight stop (their
+    /// Unless <see cref="DownloadOptions.UseJournal"/> is off, the run keeps its journal in
+    /// <c>Directory/.haul/journal.db</c>: what it records as done is skipped by the next run
+    /// without a request. When <paramref name="cancellationToken"/> is cancelled, transfers in flight stop (their
     /// <c>.part</c> files are kept for resume) and report as <c>cancelled</c>; then the stream
     /// throws <see cref="OperationCanceledException"/>.
     /// </remarks>
