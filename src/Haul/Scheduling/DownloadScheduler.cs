@@ -23,7 +23,12 @@ internal sealed class DownloadScheduler(
     ProgressTracker tracker,
     TimeProvider timeProvider)
 {
-    private readonly int _window = options.MaxConcurrent * 2;
+    /// <summary>Files that may wait for their post-download actions while transfers go on.</summary>
+    internal const int ActionBacklog = 256;
+
+    // In flight, plus a read-ahead that lets other hosts pass a busy one, plus, when there are
+    // actions, a backlog of finished files waiting for them: a slow hook delays results, not transfers.
+    private readonly int _window = (options.MaxConcurrent * 2) + (actions.IsEmpty ? 0 : ActionBacklog);
 
     public async IAsyncEnumerable<DownloadResult> RunAsync(
         IAsyncEnumerable<DownloadRequest> source,
