@@ -18,6 +18,18 @@ public sealed record DownloadRequest(string Url)
     /// <summary>Where the request came from (line number in an input file), for messages.</summary>
     public int? Line { get; init; }
 
+    /// <summary>The page a crawl found this picture on.</summary>
+    public string? Page { get; init; }
+
+    /// <summary>The picture's alt text on that page.</summary>
+    public string? Alt { get; init; }
+
+    /// <summary>The picture's title on that page.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>A crawl's rules for what to keep once the reply is known.</summary>
+    internal Transfer.ContentFilter? Filter { get; init; }
+
     /// <summary>Set when the input already shows this entry cannot be used; it is reported as failed, nothing is fetched.</summary>
     public string? InputError { get; init; }
 }

@@ -54,7 +54,7 @@ public sealed class Downloader : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, cancellationToken);
+        return DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, cancellationToken: cancellationToken);
     }
 
     /// <summary>Downloads a few URLs into the output directory; see the overload taking requests.</summary>
@@ -63,6 +63,15 @@ public sealed class Downloader : IDisposable
         ArgumentNullException.ThrowIfNull(urls);
         return DownloadAsync(ToRequests(urls), cancellationToken);
     }
+
+    /// <summary>The shared client, for the crawler's page and robots.txt requests.</summary>
+    internal HttpClient Client => _client;
+
+    internal TimeProvider Time => _timeProvider;
+
+    /// <summary>A run whose transfers also keep to a <see cref="HostPacer"/> (the crawler's politeness).</summary>
+    internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, CancellationToken cancellationToken) =>
+        DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, cancellationToken);
 
     /// <summary>A snapshot of the progress of this downloader's runs: counters and the transfers in flight.</summary>
     public DownloadProgress GetProgress() => _tracker.Snapshot();

@@ -27,6 +27,9 @@ internal sealed class JsonResultWriter(TextWriter output)
             json.WriteNumber("attempts", result.Attempts);
             json.WriteNumber("elapsed_ms", (long)result.Elapsed.TotalMilliseconds);
             WriteOptional(json, "note", result.Note);
+            WriteOptional(json, "page", result.Request.Page);
+            WriteOptional(json, "alt", result.Request.Alt);
+            WriteOptional(json, "title", result.Request.Title);
             if (result.Actions.Count > 0)
             {
                 json.WritePropertyName("actions");

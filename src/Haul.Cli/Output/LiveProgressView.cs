@@ -9,7 +9,7 @@ namespace Haul.Cli.Output;
 /// It is a Spectre.Console live display rebuilt from snapshots, because rows come and go with
 /// every file and progress tasks cannot be removed once added.
 /// </summary>
-internal sealed class LiveProgressView(Downloader downloader, TextWriter error) : IProgressView
+internal sealed class LiveProgressView(Func<DownloadProgress> progress, TextWriter error) : IProgressView
 {
     private const int MaxRows = 12;
     private const int BarWidth = 30;
@@ -24,23 +24,23 @@ internal sealed class LiveProgressView(Downloader downloader, TextWriter error) 
             Interactive = InteractionSupport.Yes,
         });
 
-        await console.Live(Render(downloader.GetProgress()))
+        await console.Live(Render(progress()))
             .AutoClear(true)
             .Overflow(VerticalOverflow.Ellipsis)
             .StartAsync(async context =>
             {
                 while (await Task.WhenAny(work, Task.Delay(TimeSpan.FromMilliseconds(200))) != work)
                 {
-                    context.UpdateTarget(Render(downloader.GetProgress()));
+                    context.UpdateTarget(Render(progress()));
                 }
             });
 
         await work;
     }
 
-    private IRenderable Render(DownloadProgress progress)
+    private IRenderable Render(DownloadProgress snapshot)
     {
-        _overall.Update(progress);
+        _overall.Update(snapshot);
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn().AddColumn(new GridColumn().RightAligned()).AddColumn(new GridColumn().RightAligned());
         grid.AddRow(
             new Markup($"[bold]{Markup.Escape(_overall.Files)}[/]"),
@@ -49,7 +49,7 @@ internal sealed class LiveProgressView(Downloader downloader, TextWriter error) 
             new Markup(Markup.Escape(_overall.Eta)));
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var transfer in progress.Active.Take(MaxRows))
+        foreach (var transfer in snapshot.Active.Take(MaxRows))
         {
             seen.Add(transfer.Url);
             if (!_speeds.TryGetValue(transfer.Url, out var meter))
@@ -57,7 +57,7 @@ internal sealed class LiveProgressView(Downloader downloader, TextWriter error) 
                 _speeds[transfer.Url] = meter = new RateMeter();
             }
 
-            meter.Sample(progress.Timestamp, transfer.Received);
+            meter.Sample(snapshot.Timestamp, transfer.Received);
             double? fraction = transfer.Length is > 0 and var length ? (double)transfer.Received / length : null;
             var retry = transfer.Attempt > 1 ? $" [yellow](try {transfer.Attempt})[/]" : string.Empty;
             grid.AddRow(
@@ -72,7 +72,7 @@ internal sealed class LiveProgressView(Downloader downloader, TextWriter error) 
             _speeds.Remove(gone);
         }
 
-        var more = progress.Active.Count - MaxRows;
+        var more = snapshot.Active.Count - MaxRows;
         return more > 0 ? new Rows(grid, new Markup($"  [grey]… and {more} more in flight[/]")) : grid;
     }
 

@@ -1,7 +1,9 @@
+using Haul.Progress;
+
 namespace Haul.Cli.Output;
 
 /// <summary>Periodic one-line progress reports, for logs and pipes.</summary>
-internal sealed class PlainProgressView(Downloader downloader, TextWriter error, TimeProvider timeProvider, TimeSpan interval) : IProgressView
+internal sealed class PlainProgressView(Func<DownloadProgress> snapshot, TextWriter error, TimeProvider timeProvider, TimeSpan interval) : IProgressView
 {
     public async Task ShowWhileAsync(Task work)
     {
@@ -9,7 +11,7 @@ internal sealed class PlainProgressView(Downloader downloader, TextWriter error,
         using var timer = new PeriodicTimer(interval, timeProvider);
         while (await Task.WhenAny(work, timer.WaitForNextTickAsync().AsTask()) != work)
         {
-            var progress = downloader.GetProgress();
+            var progress = snapshot();
             line.Update(progress);
             await error.WriteLineAsync(
                 $"haul: {line.Files} ({progress.Succeeded} ok, {progress.Skipped} skipped, {progress.Failed} failed), " +

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Haul.Cli.Output;
+using Haul.Progress;
 
 namespace Haul.Cli.Running;
 
@@ -14,6 +15,18 @@ internal static class DownloadRun
         CancellationToken cancellationToken)
     {
         using var downloader = new Downloader(options);
+        return await ExecuteAsync(options.Directory, downloader.DownloadAsync(requests, cancellationToken), downloader.GetProgress, mode, io, cancellationToken);
+    }
+
+    /// <summary>Shows any stream of results (a download run, a crawl) the same way.</summary>
+    public static async Task<int> ExecuteAsync(
+        string directory,
+        IAsyncEnumerable<DownloadResult> results,
+        Func<DownloadProgress> progress,
+        OutputMode mode,
+        CliIo io,
+        CancellationToken cancellationToken)
+    {
         var summary = new RunSummary();
         var json = mode == OutputMode.Json ? new JsonResultWriter(io.Out) : null;
         var started = Stopwatch.GetTimestamp();
@@ -23,7 +36,7 @@ internal static class DownloadRun
         {
             try
             {
-                await foreach (var result in downloader.DownloadAsync(requests, cancellationToken))
+                await foreach (var result in results)
                 {
                     summary.Add(result);
                     if (json is not null)
@@ -52,8 +65,8 @@ internal static class DownloadRun
 
         IProgressView? view = mode switch
         {
-            OutputMode.Bars => new LiveProgressView(downloader, io.Error),
-            OutputMode.Plain => new PlainProgressView(downloader, io.Error, TimeProvider.System, TimeSpan.FromSeconds(2)),
+            OutputMode.Bars => new LiveProgressView(progress, io.Error),
+            OutputMode.Plain => new PlainProgressView(progress, io.Error, TimeProvider.System, TimeSpan.FromSeconds(2)),
             _ => null,
         };
 
@@ -68,12 +81,12 @@ internal static class DownloadRun
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"cannot read the input or open the journal in '{options.Directory}': {ex.Message}");
+            throw new UsageException($"cannot read the input or open the journal in '{directory}': {ex.Message}");
         }
 
         if (mode is OutputMode.Bars or OutputMode.Plain)
         {
-            await SummaryPrinter.PrintAsync(io.Error, summary, Stopwatch.GetElapsedTime(started), options.Directory);
+            await SummaryPrinter.PrintAsync(io.Error, summary, Stopwatch.GetElapsedTime(started), directory);
         }
 
         return interrupted || summary.Interrupted > 0 ? ExitCodes.Interrupted

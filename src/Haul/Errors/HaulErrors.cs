@@ -83,6 +83,8 @@ internal static class HaulErrors
     public static ProtocolException Unexpected(string url, Exception inner) =>
         new(url, $"Fetching {url} failed unexpectedly: {inner.Message}", inner);
 
+    public static ScopeException Scope(string url, string message) => new(url, message);
+
     public static DownloadCancelledException Cancelled(string url) => new(url);
 
     private static string Authority(Uri uri) => uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}";

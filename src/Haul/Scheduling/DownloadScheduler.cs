@@ -20,6 +20,7 @@ internal sealed class DownloadScheduler(
     ResumableTransfer transfer,
     ActionPipeline actions,
     JournalRecorder? journal,
+    HostPacer? pacer,
     ProgressTracker tracker,
     TimeProvider timeProvider)
 {
@@ -170,6 +171,11 @@ internal sealed class DownloadScheduler(
     private async Task<DownloadResult> TransferAsync(DownloadTarget target, HostLimiter hosts, SemaphoreSlim global, CancellationToken cancellationToken)
     {
         using var host = await hosts.AcquireAsync(target.HostKey, cancellationToken).ConfigureAwait(false);
+        if (pacer is not null)
+        {
+            await pacer.WaitTurnAsync(target.HostKey, cancellationToken).ConfigureAwait(false);
+        }
+
         await global.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -20,6 +20,7 @@ internal static class DownloadSession
         ProgressTracker tracker,
         TimeProvider timeProvider,
         IAsyncEnumerable<DownloadRequest> requests,
+        HostPacer? pacer = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var journal = options.UseJournal ? DownloadJournal.Open(options.Directory) : null;
@@ -28,9 +29,9 @@ internal static class DownloadSession
         var recorder = journal is null ? null : new JournalRecorder(journal, options.Directory, timeProvider);
         var deduplicator = options.Dedupe ? new ContentDeduplicator(recorder, archive, options.Directory) : null;
         var names = new NameReservations();
-        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, recorder, archive, deduplicator, timeProvider);
+        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, recorder, archive, deduplicator, pacer, timeProvider);
         var planner = new DownloadPlanner(options, names, recorder, archive);
-        var scheduler = new DownloadScheduler(options, planner, transfer, actions, recorder, tracker, timeProvider);
+        var scheduler = new DownloadScheduler(options, planner, transfer, actions, recorder, pacer, tracker, timeProvider);
         await foreach (var result in scheduler.RunAsync(requests, cancellationToken).ConfigureAwait(false))
         {
             yield return result;

@@ -63,6 +63,11 @@ internal sealed partial class ResumableTransfer
             // A full body: the server ignored Range, or If-Range found the file changed. Start over, never splice.
             offset = 0;
             length = headers.ContentLength;
+            if (state.Target.Request.Filter?.Refuse(headers.ContentType?.MediaType, length) is { } reason)
+            {
+                throw new ContentRefusedException(reason);
+            }
+
             metadata = new PartMetadata(state.Url, response.Headers.ETag?.ToString(), headers.LastModified, length);
             await WriteStorageAsync(state, () =>
             {

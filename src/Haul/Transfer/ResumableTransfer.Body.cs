@@ -85,6 +85,11 @@ internal sealed partial class ResumableTransfer
     /// <summary>Verifies the finished <c>.part</c> and moves it to its final name (or links it to its twin).</summary>
     private AttemptOutcome Commit(TransferState state)
     {
+        if (state.Target.Request.Filter?.MinSize is { } minSize && state.Digest.Length < minSize)
+        {
+            throw new ContentRefusedException($"{state.Digest.Length} bytes, under --min-size {minSize}");
+        }
+
         if (state.Target.Request.Checksum is { } expected && state.Digest.ChecksumHex() is { } actual && actual != expected.Hex)
         {
             state.Part.Delete();

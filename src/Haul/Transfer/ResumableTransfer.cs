@@ -1,6 +1,7 @@
 using Haul.Errors;
 using Haul.Journal;
 using Haul.Progress;
+using Haul.Scheduling;
 using Haul.Storage;
 
 namespace Haul.Transfer;
@@ -18,6 +19,7 @@ internal sealed partial class ResumableTransfer(
     JournalRecorder? journal,
     DownloadArchive? archive,
     ContentDeduplicator? deduplicator,
+    HostPacer? pacer,
     TimeProvider timeProvider)
 {
     public async Task<DownloadResult> RunAsync(DownloadTarget target, CancellationToken cancellationToken)
@@ -50,8 +52,27 @@ internal sealed partial class ResumableTransfer(
                     var outcome = await AttemptAsync(state, cancellationToken).ConfigureAwait(false);
                     return Completed(state, outcome, attempt, started);
                 }
+                catch (ContentRefusedException ex)
+                {
+                    state.Part.Delete();
+                    journal?.Failed(state.Url, target.Path, HaulErrors.Scope(state.Url, $"Refused {state.Url}: {ex.Message}."), attempt);
+                    return new DownloadResult
+                    {
+                        Request = target.Request,
+                        Status = DownloadStatus.Skipped,
+                        Attempts = attempt,
+                        Note = $"filtered: {ex.Message}",
+                        Elapsed = timeProvider.GetElapsedTime(started),
+                    };
+                }
                 catch (HaulException ex)
                 {
+                    if (ex is HttpStatusException { StatusCode: 429 or 503, RetryAfter: { } retryAfter })
+                    {
+                        // The host asked for a pause: every request to it waits, not just this one.
+                        pacer?.BackOff(target.HostKey, retryAfter);
+                    }
+
                     await SaveMetadataQuietlyAsync(state).ConfigureAwait(false);
                     if (retryPolicy.NextDelay(ex, attempt) is not { } delay)
                     {

@@ -1,0 +1,134 @@
+using Haul.Journal;
+using Microsoft.Data.Sqlite;
+
+namespace Haul.Crawling;
+
+/// <summary>
+/// The crawl's frontier and seen-sets, in <c>DIR/.haul/crawl.db</c>: pages to visit (and visited),
+/// pictures found (and downloaded). A million-page crawl keeps them on disk, not in memory, and a
+/// killed crawl run again continues where it stopped: pending pages are fetched, pictures found but
+/// not downloaded are requested again, nothing done is repeated.
+/// </summary>
+internal sealed class CrawlFrontier : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly Lock _lock = new();
+
+    public CrawlFrontier(string directory)
+    {
+        var folder = Path.Combine(directory, DownloadJournal.FolderName);
+        System.IO.Directory.CreateDirectory(folder);
+        _connection = SqliteFiles.Open(Path.Combine(folder, "crawl.db"));
+        SqliteFiles.Execute(_connection, """
+            CREATE TABLE IF NOT EXISTS pages (
+                key TEXT PRIMARY KEY NOT NULL, url TEXT NOT NULL, depth INTEGER NOT NULL,
+                seed TEXT NOT NULL, state INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS pages_state ON pages(state);
+            CREATE TABLE IF NOT EXISTS images (
+                key TEXT PRIMARY KEY NOT NULL, url TEXT NOT NULL, directory TEXT, page TEXT NOT NULL,
+                alt TEXT, title TEXT, state INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS images_state ON images(state);
+            """);
+    }
+
+    /// <summary>Adds a page unless it was seen before; true when it is new.</summary>
+    public bool AddPage(FrontierPage page) => Execute(
+        "INSERT OR IGNORE INTO pages (key, url, depth, seed, state) VALUES ($1, $2, $3, $4, 0)",
+        page.Key, page.Url, page.Depth, page.Seed) == 1;
+
+    /// <summary>Adds a picture unless it was seen before; true when it is new.</summary>
+    public bool AddImage(FrontierImage image) => Execute(
+        "INSERT OR IGNORE INTO images (key, url, directory, page, alt, title, state) VALUES ($1, $2, $3, $4, $5, $6, 0)",
+        image.Key, image.Url, image.Directory, image.Page, image.Alt, image.Title) == 1;
+
+    public void PageDone(string key) => Execute("UPDATE pages SET state = 1 WHERE key = $1", key);
+
+    public void ImageDone(string key) => Execute("UPDATE images SET state = 1 WHERE key = $1", key);
+
+    public int PagesVisited() => (int)Scalar("SELECT COUNT(*) FROM pages WHERE state = 1");
+
+    /// <summary>Pending pages, oldest first, leaving out those already being fetched.</summary>
+    public List<FrontierPage> PendingPages(int limit, IReadOnlySet<string> skip)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT key, url, depth, seed FROM pages WHERE state = 0 ORDER BY rowid LIMIT $limit";
+            command.Parameters.AddWithValue("$limit", limit + skip.Count);
+            using var reader = command.ExecuteReader();
+            var pages = new List<FrontierPage>();
+            while (reader.Read() && pages.Count < limit)
+            {
+                var page = new FrontierPage(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3));
+                if (!skip.Contains(page.Key))
+                {
+                    pages.Add(page);
+                }
+            }
+
+            return pages;
+        }
+    }
+
+    /// <summary>Pictures found by an earlier run whose download did not finish.</summary>
+    public IEnumerable<FrontierImage> UnfinishedImages()
+    {
+        long after = 0;
+        while (true)
+        {
+            var batch = new List<(long RowId, FrontierImage Image)>();
+            lock (_lock)
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = "SELECT rowid, key, url, directory, page, alt, title FROM images WHERE state = 0 AND rowid > $after ORDER BY rowid LIMIT 500";
+                command.Parameters.AddWithValue("$after", after);
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    batch.Add((reader.GetInt64(0), new FrontierImage(
+                        reader.GetString(1), reader.GetString(2), NullableString(reader, 3), reader.GetString(4), NullableString(reader, 5), NullableString(reader, 6))));
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
+
+            foreach (var (rowId, image) in batch)
+            {
+                after = rowId;
+                yield return image;
+            }
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private int Execute(string sql, params object?[] values)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters.AddWithValue($"${i + 1}", values[i] ?? DBNull.Value);
+            }
+
+            return command.ExecuteNonQuery();
+        }
+    }
+
+    private long Scalar(string sql)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Haul.Crawling;
+
+/// <summary>Which links a crawl may follow, relative to the page it started from.</summary>
+public enum CrawlScope
+{
+    /// <summary>The same host (and port) as the start page.</summary>
+    Host,
+    /// <summary>The same registrable domain, roughly: the last two labels of the host (<c>a.example.org</c> and <c>b.example.org</c>).</summary>
+    Domain,
+    /// <summary>URLs under the start page's directory (<c>https://h/gallery/</c>…).</summary>
+    Prefix,
+    /// <summary>Anything reachable.</summary>
+    Any,
+}
