@@ -21,14 +21,24 @@ internal sealed class DemoSite : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _hits = new(StringComparer.Ordinal);
 
-    private DemoSite(WebApplication app, IReadOnlyList<DemoFile> files, Uri baseUri)
+    private readonly Dictionary<string, DemoFile> _byPath;
+    private readonly Dictionary<string, string> _pages;
+
+    private DemoSite(WebApplication app, IReadOnlyList<DemoFile> files, DemoGallery gallery, Uri baseUri)
     {
         _app = app;
         Files = files;
+        Gallery = gallery;
         BaseUri = baseUri;
+        _byPath = files.Concat(gallery.Pictures).ToDictionary(file => file.Path, StringComparer.Ordinal);
+        _pages = gallery.Pages;
     }
 
+    /// <summary>The files of the download demo.</summary>
     public IReadOnlyList<DemoFile> Files { get; }
+
+    /// <summary>The picture gallery the crawl demo walks.</summary>
+    public DemoGallery Gallery { get; }
 
     public Uri BaseUri { get; }
 
@@ -43,7 +53,7 @@ internal sealed class DemoSite : IAsyncDisposable
         app.Run(context => site!.ServeAsync(context));
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        site = new DemoSite(app, files, new Uri(address));
+        site = new DemoSite(app, files, DemoGallery.Generate(), new Uri(address));
         return site;
     }
 
@@ -72,8 +82,15 @@ internal sealed class DemoSite : IAsyncDisposable
 
     private async Task ServeAsync(HttpContext context)
     {
-        var file = Files.FirstOrDefault(f => f.Path == context.Request.Path.Value);
-        if (file is null)
+        var path = context.Request.Path.Value ?? "/";
+        if (_pages.TryGetValue(path, out var html))
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync(html, context.RequestAborted);
+            return;
+        }
+
+        if (!_byPath.TryGetValue(path, out var file))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
@@ -85,6 +102,11 @@ internal sealed class DemoSite : IAsyncDisposable
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
             return;
+        }
+
+        if (file.ContentType is { } contentType)
+        {
+            context.Response.ContentType = contentType;
         }
 
         var etag = new EntityTagHeaderValue($"\"{file.Sha256[..16]}\"");
