@@ -11,6 +11,7 @@ internal static class HaulCli
         var root = new RootCommand("Haul: a concurrent, resumable downloader and picture crawler.")
         {
             GetCommand.Create(io),
+            CrawlCommand.Create(io),
             ListCommand.Create(io),
             DemoCommand.Create(io),
         };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Haul.Checksums;
 using Haul.Cli.Demo;
 using Haul.Cli.Running;
+using Haul.Crawling;
 
 namespace Haul.Cli.Commands;
 
@@ -12,7 +13,7 @@ internal static class DemoCommand
     {
         var dir = new Option<string?>("--dir", "-d") { Description = "Where to save the demo files (default: a new temporary folder)." };
         var output = new OutputOptions();
-        var command = new Command("demo", "Download generated files from an embedded loopback site: retries, resume and checksums at work, no network needed.")
+        var command = new Command("demo", "Download generated files, then crawl a picture gallery, from an embedded loopback site: retries, resume, checksums and the crawler at work, no network needed.")
         {
             dir,
         };
@@ -29,7 +30,23 @@ internal static class DemoCommand
             }
 
             var options = new DownloadOptions { Directory = directory, RetryBaseDelay = TimeSpan.FromMilliseconds(200) };
-            return await DownloadRun.ExecuteAsync(options, Requests(site), mode, io, cancellationToken);
+            var downloaded = await DownloadRun.ExecuteAsync(options, Requests(site), mode, io, cancellationToken);
+            if (downloaded == ExitCodes.Interrupted)
+            {
+                return downloaded;
+            }
+
+            // Then the picture crawler: thumbnails and the full-size pictures they link to.
+            var galleryDirectory = Path.Combine(directory, "gallery");
+            var start = new Uri(site.BaseUri, DemoGallery.StartPath).AbsoluteUri;
+            if (mode != Output.OutputMode.Json)
+            {
+                await io.Error.WriteLineAsync($"haul demo: crawling the picture gallery at {start} into {galleryDirectory} (robots.txt keeps it out of /gallery/private/)");
+            }
+
+            using var crawler = new Crawler(options with { Directory = galleryDirectory }, new CrawlOptions { Depth = 1, Layout = CrawlLayout.Flat });
+            var crawled = await DownloadRun.ExecuteAsync(galleryDirectory, crawler.CrawlAsync([start], cancellationToken), crawler.GetProgress, mode, io, cancellationToken);
+            return Math.Max(downloaded, crawled);
         });
         return command;
     }

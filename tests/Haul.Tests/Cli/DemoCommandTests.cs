@@ -1,3 +1,4 @@
+using Haul.Cli.Demo;
 using Haul.Tests.EndToEnd;
 
 namespace Haul.Tests.Cli;
@@ -13,15 +14,29 @@ public sealed class DemoCommandTests
 
         run.ExitCode.ShouldBe(0, run.Error);
         var lines = run.JsonLines;
-        lines.Count.ShouldBe(40);
+        lines.Count.ShouldBe(40 + 24);
         lines.ShouldAllBe(line => line.GetProperty("status").GetString() == "ok");
-        lines.Count(line => line.GetProperty("attempts").GetInt32() == 2).ShouldBe(6);
+        var downloads = lines.Where(line => line.GetProperty("url").GetString()!.Contains("/files/", StringComparison.Ordinal)).ToList();
+        downloads.Count.ShouldBe(40);
+        downloads.Count(line => line.GetProperty("attempts").GetInt32() == 2).ShouldBe(6);
         foreach (var line in lines)
         {
             // The demo passes each file's checksum, so "ok" already means verified; check the disk too.
             TestData.FileSha256(line.GetProperty("path").GetString()!).ShouldBe(line.GetProperty("sha256").GetString());
         }
 
+        // The crawl: every thumbnail and full-size picture of the gallery, nothing from its private corner.
+        var gallery = DemoGallery.Generate();
+        var saved = Directory.EnumerateFiles(Path.Combine(temp.Out, "gallery")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        saved.Count.ShouldBe(gallery.Pictures.Count);
+        foreach (var picture in gallery.Pictures)
+        {
+            var line = lines.Single(l => l.GetProperty("url").GetString()!.EndsWith(picture.Path, StringComparison.Ordinal));
+            TestData.FileSha256(line.GetProperty("path").GetString()!).ShouldBe(picture.Sha256);
+            line.GetProperty("page").GetString()!.ShouldContain("/gallery/");
+        }
+
+        lines.ShouldNotContain(line => line.GetProperty("url").GetString()!.Contains("private", StringComparison.Ordinal));
         Directory.EnumerateFiles(temp.Out).Count().ShouldBe(40);
     }
 }

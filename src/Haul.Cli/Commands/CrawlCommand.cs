@@ -1,0 +1,100 @@
+using System.CommandLine;
+using Haul.Cli.Running;
+using Haul.Crawling;
+
+namespace Haul.Cli.Commands;
+
+/// <summary><c>haul crawl URL… [options]</c>: every picture of a page, or of a site within a scope.</summary>
+internal static class CrawlCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var urls = new Argument<string[]>("url") { Description = "Pages to start from.", Arity = ArgumentArity.OneOrMore };
+        var dir = new Option<string>("--dir", "-d") { Description = "The output directory, created if missing.", DefaultValueFactory = _ => "." };
+        var depth = new Option<int>("--depth") { Description = "Link levels to follow (0: the given pages only).", DefaultValueFactory = _ => 0 };
+        var scope = new Option<string>("--scope") { Description = "host | domain | prefix | any.", DefaultValueFactory = _ => "host" };
+        scope.AcceptOnlyFromAmong("host", "domain", "prefix", "any");
+        var maxPages = new Option<int?>("--max-pages") { Description = "The most pages to fetch." };
+        var accept = new Option<string?>("--accept") { Description = "Picture types to keep, e.g. jpg,png,webp (by extension and Content-Type)." };
+        var reject = new Option<string?>("--reject") { Description = "Picture types to refuse." };
+        var minSize = new Option<string?>("--min-size") { Description = "Skip pictures smaller than this (bytes, or 10K, 1M)." };
+        var ignoreRobots = new Option<bool>("--ignore-robots") { Description = "Do not obey robots.txt." };
+        var delay = new Option<int>("--delay") { Description = "Milliseconds between two requests to one host.", DefaultValueFactory = _ => 0 };
+        var layout = new Option<string>("--layout") { Description = "host-path (DIR/host/path/…) | flat.", DefaultValueFactory = _ => "host-path" };
+        layout.AcceptOnlyFromAmong("host-path", "flat");
+        var select = new Option<string[]>("--select") { Description = "CSS[@attr] of pictures, replacing the defaults (repeatable), e.g. 'a.full@href'.", AllowMultipleArgumentsPerToken = false };
+        var follow = new Option<string>("--follow") { Description = "CSS of the links to follow.", DefaultValueFactory = _ => "a[href]" };
+        var userAgent = new Option<string?>("--user-agent") { Description = "The User-Agent header (default haul/VERSION)." };
+        var maxConcurrent = new Option<int>("--max-concurrent", "-j") { Description = "Picture downloads in flight at once.", DefaultValueFactory = _ => 16 };
+        var maxPerHost = new Option<int>("--max-per-host") { Description = "Connections to one host at once.", DefaultValueFactory = _ => 8 };
+        var noJournal = new Option<bool>("--no-journal") { Description = "Keep no download journal (the crawl frontier is still kept)." };
+        var output = new OutputOptions();
+        var command = new Command("crawl", "Download every picture of pages, following links within a scope.")
+        {
+            urls, dir, depth, scope, maxPages, accept, reject, minSize, ignoreRobots, delay, layout, select, follow, userAgent,
+            maxConcurrent, maxPerHost, noJournal,
+        };
+        output.AddTo(command);
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var startPages = parseResult.GetValue(urls) ?? [];
+            if (startPages.FirstOrDefault(arg => arg.StartsWith('-')) is { } unknown)
+            {
+                throw new UsageException($"unknown option '{unknown}' (see 'haul crawl --help').");
+            }
+
+            var downloadOptions = new DownloadOptions
+            {
+                Directory = parseResult.GetValue(dir)!,
+                MaxConcurrent = Positive(parseResult.GetValue(maxConcurrent), "--max-concurrent"),
+                MaxPerHost = Positive(parseResult.GetValue(maxPerHost), "--max-per-host"),
+                UseJournal = !parseResult.GetValue(noJournal),
+                UserAgent = parseResult.GetValue(userAgent) ?? new DownloadOptions().UserAgent,
+            };
+            var crawlOptions = new CrawlOptions
+            {
+                Depth = parseResult.GetValue(depth) is >= 0 and var levels ? levels : throw new UsageException("--depth must be 0 or more."),
+                Scope = Enum.Parse<CrawlScope>(parseResult.GetValue(scope)!, ignoreCase: true),
+                MaxPages = parseResult.GetValue(maxPages) is { } pages ? Positive(pages, "--max-pages") : null,
+                Accept = Types(parseResult.GetValue(accept)),
+                Reject = Types(parseResult.GetValue(reject)),
+                MinSize = parseResult.GetValue(minSize) is { } size ? ByteSize.Parse(size, "--min-size") : null,
+                IgnoreRobots = parseResult.GetValue(ignoreRobots),
+                Delay = parseResult.GetValue(delay) is >= 0 and var ms ? TimeSpan.FromMilliseconds(ms) : throw new UsageException("--delay must be 0 or more milliseconds."),
+                Layout = parseResult.GetValue(layout) == "flat" ? CrawlLayout.Flat : CrawlLayout.HostPath,
+                Select = parseResult.GetValue(select) ?? [],
+                Follow = parseResult.GetValue(follow)!,
+            };
+
+            Crawler crawler;
+            try
+            {
+                crawler = new Crawler(downloadOptions, crawlOptions);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+
+            using (crawler)
+            {
+                return await DownloadRun.ExecuteAsync(
+                    downloadOptions.Directory,
+                    crawler.CrawlAsync(startPages, cancellationToken),
+                    crawler.GetProgress,
+                    output.Read(parseResult, io),
+                    io,
+                    cancellationToken);
+            }
+        });
+        return command;
+    }
+
+    private static HashSet<string>? Types(string? list) => list is null
+        ? null
+        : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(type => type.TrimStart('.').ToLowerInvariant())];
+
+    private static int Positive(int value, string flag) =>
+        value >= 1 ? value : throw new UsageException($"{flag} must be at least 1, not {value}.");
+}

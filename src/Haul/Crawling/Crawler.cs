@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Haul.Errors;
+using Haul.Journal;
+using Haul.Progress;
+using Haul.Scheduling;
+using Haul.Transfer;
+
+namespace Haul.Crawling;
+
+/// <summary>
+/// The picture crawler: fetches pages, finds every picture with CSS selectors, follows links within
+/// a scope, and streams the pictures through the same engine, limits and journal as
+/// <see cref="Downloader"/>. The frontier lives in <c>DIR/.haul/crawl.db</c>, so a crawl run again
+/// continues where it stopped.
+/// </summary>
+public sealed partial class Crawler : IDisposable
+{
+    private readonly Downloader _downloader;
+
+    /// <summary>Creates a crawler.</summary>
+    /// <param name="downloadOptions">Where and how pictures are downloaded.</param>
+    /// <param name="crawlOptions">What is followed and kept.</param>
+    /// <param name="timeProvider">The clock for delays and timeouts.</param>
+    public Crawler(DownloadOptions downloadOptions, CrawlOptions crawlOptions, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(crawlOptions);
+        ArgumentOutOfRangeException.ThrowIfNegative(crawlOptions.Depth);
+        ArgumentOutOfRangeException.ThrowIfLessThan(crawlOptions.PageConcurrency, 1);
+        Options = crawlOptions;
+        _downloader = new Downloader(downloadOptions, timeProvider);
+        Extractor = PageExtractor.Create(crawlOptions.Select, crawlOptions.Follow);
+    }
+
+    /// <summary>What this crawler follows and keeps.</summary>
+    public CrawlOptions Options { get; }
+
+    private PageExtractor Extractor { get; }
+
+    /// <summary>A snapshot of the picture downloads' progress.</summary>
+    public DownloadProgress GetProgress() => _downloader.GetProgress();
+
+    /// <summary>
+    /// Crawls from <paramref name="startPages"/> and yields one result per picture, as each finishes.
+    /// Start pages that are not http(s) URLs come back as failed results of kind <c>invalid-url</c>.
+    /// </summary>
+    public async IAsyncEnumerable<DownloadResult> CrawlAsync(
+        IEnumerable<string> startPages,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(startPages);
+        var seeds = new List<Uri>();
+        foreach (var page in startPages)
+        {
+            if (DownloadPlanner.TryParseHttpUrl(page, out var uri))
+            {
+                seeds.Add(uri);
+            }
+            else
+            {
+                yield return new DownloadResult
+                {
+                    Request = new DownloadRequest(page),
+                    Status = DownloadStatus.Failed,
+                    Error = HaulErrors.InvalidUrl(page, null, $"'{page}' is not a valid http(s) URL."),
+                };
+            }
+        }
+
+        using var frontier = new CrawlFrontier(_downloader.Options.Directory);
+        foreach (var seed in seeds)
+        {
+            frontier.AddPage(new FrontierPage(UrlKey.From(seed), WithoutFragment(seed), 0, WithoutFragment(seed)));
+        }
+
+        var pacer = new HostPacer(Options.Delay, _downloader.Time);
+        var robots = Options.IgnoreRobots ? null : new RobotsCache(_downloader.Client, pacer, Options.RobotsToken);
+        var requests = Channel.CreateBounded<DownloadRequest>(new BoundedChannelOptions(256) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var walk = new PageWalk(this, frontier, pacer, robots, requests.Writer);
+        var producer = walk.RunAsync(stop.Token);
+        try
+        {
+            await foreach (var result in _downloader.DownloadAsync(requests.Reader.ReadAllAsync(CancellationToken.None), pacer, cancellationToken).ConfigureAwait(false))
+            {
+                frontier.ImageDone(UrlKey.From(new Uri(result.Url)));
+                yield return result;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _downloader.Dispose();
+
+    internal HttpClient Client => _downloader.Client;
+
+    internal TimeProvider Time => _downloader.Time;
+
+    internal Task<PageExtraction> Extract(Stream html, Uri page, string? contentType, CancellationToken cancellationToken) =>
+        Extractor.ExtractAsync(html, page, contentType, cancellationToken);
+
+    internal static string WithoutFragment(Uri uri) => uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
+}

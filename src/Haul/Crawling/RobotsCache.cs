@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Haul.Scheduling;
+
+namespace Haul.Crawling;
+
+/// <summary>
+/// robots.txt, fetched once per host and port for the whole crawl. A 4xx answer allows everything,
+/// a 5xx or an unreachable server disallows everything (RFC 9309); a Crawl-delay paces the host.
+/// </summary>
+internal sealed class RobotsCache(HttpClient client, HostPacer pacer, string productToken)
+{
+    private const int MaxBytes = 500 * 1024;
+    private readonly ConcurrentDictionary<string, Lazy<Task<RobotsTxt>>> _rules = new(StringComparer.OrdinalIgnoreCase);
+
+    public Task<RobotsTxt> GetAsync(Uri url, CancellationToken cancellationToken) =>
+        _rules.GetOrAdd(HostKey(url), _ => new Lazy<Task<RobotsTxt>>(() => FetchAsync(url, cancellationToken))).Value;
+
+    internal static string HostKey(Uri url) => $"{url.IdnHost}:{url.Port}";
+
+    private async Task<RobotsTxt> FetchAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var robotsUrl = new Uri($"{url.Scheme}://{url.Authority}/robots.txt");
+        var rules = await DownloadRulesAsync(robotsUrl, cancellationToken).ConfigureAwait(false);
+        if (rules.CrawlDelay is { } delay)
+        {
+            pacer.SetDelay(HostKey(url), delay);
+        }
+
+        return rules;
+    }
+
+    private async Task<RobotsTxt> DownloadRulesAsync(Uri robotsUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pacer.WaitTurnAsync(HostKey(robotsUrl), cancellationToken).ConfigureAwait(false);
+            using var response = await client.GetAsync(robotsUrl, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return RobotsTxt.ForStatus((int)response.StatusCode);
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var reader = new StreamReader(body);
+            var buffer = new char[MaxBytes];
+            var read = await reader.ReadBlockAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return RobotsTxt.Parse(new string(buffer, 0, read), productToken);
+        }
+        catch (HttpRequestException)
+        {
+            return RobotsTxt.DisallowAll;
+        }
+    }
+}
