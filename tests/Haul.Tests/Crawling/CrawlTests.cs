@@ -85,6 +85,55 @@ public sealed class CrawlTests
         site.Main.Hits("/private/secret.html").ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Crawl_HostAnswers503WithRetryAfter_WholeHostPauses()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var times = new System.Collections.Concurrent.ConcurrentQueue<(string Path, DateTimeOffset At)>();
+        var contents = Enumerable.Range(0, 4).Select(i => TestData.Bytes(4000 + i, seed: 800 + i)).ToArray();
+        server.Map("/", (context, _) =>
+        {
+            context.Response.ContentType = "text/html";
+            return context.Response.WriteAsync(string.Concat(Enumerable.Range(0, 4).Select(i => $"<img src=\"/{i}.png\">")));
+        });
+        for (var i = 0; i < contents.Length; i++)
+        {
+            var index = i;
+            server.Map($"/{i}.png", (context, hit) =>
+            {
+                times.Enqueue(($"/{index}.png", DateTimeOffset.UtcNow));
+                if (index == 0 && hit == 1)
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    context.Response.Headers.RetryAfter = "1";
+                    return Task.CompletedTask;
+                }
+
+                context.Response.ContentType = "image/png";
+                return server.ServeAsync(context, contents[index]);
+            });
+        }
+
+        using var temp = new TempDirectory();
+
+        // One connection per host, so the pictures are asked for one after another.
+        var run = await CliRun.RunAsync("crawl", server.Url("/"), "-d", temp.Out, "--layout", "flat", "--max-per-host", "1", "--ignore-robots", "-q");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var log = times.ToList();
+        var refusedAt = log.First(entry => entry.Path == "/0.png").At;
+        foreach (var later in log.Where(entry => entry.At > refusedAt))
+        {
+            // A lower bound only: nothing reached the host before the pause it asked for.
+            (later.At - refusedAt).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(950), later.Path);
+        }
+
+        for (var i = 0; i < contents.Length; i++)
+        {
+            TestData.FileSha256(Path.Combine(temp.Out, $"{i}.png")).ShouldBe(TestData.Sha256(contents[i]));
+        }
+    }
+
     private sealed class GallerySite : IAsyncDisposable
     {
         private GallerySite(LoopbackServer main, LoopbackServer other)
