@@ -10,15 +10,14 @@ namespace Haul.Crawling;
 /// </summary>
 internal sealed class RobotsCache(HttpClient client, HostPacer pacer, string productToken)
 {
-    private const int MaxBytes = 500 * 1024;
-    private readonly ConcurrentDictionary<string, Lazy<Task<RobotsTxt>>> _rules = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Lazy<Task<RobotsRules>>> _rules = new(StringComparer.OrdinalIgnoreCase);
 
-    public Task<RobotsTxt> GetAsync(Uri url, CancellationToken cancellationToken) =>
-        _rules.GetOrAdd(HostKey(url), _ => new Lazy<Task<RobotsTxt>>(() => FetchAsync(url, cancellationToken))).Value;
+    public Task<RobotsRules> GetAsync(Uri url, CancellationToken cancellationToken) =>
+        _rules.GetOrAdd(HostKey(url), _ => new Lazy<Task<RobotsRules>>(() => FetchAsync(url, cancellationToken))).Value;
 
     internal static string HostKey(Uri url) => $"{url.IdnHost}:{url.Port}";
 
-    private async Task<RobotsTxt> FetchAsync(Uri url, CancellationToken cancellationToken)
+    private async Task<RobotsRules> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
         var robotsUrl = new Uri($"{url.Scheme}://{url.Authority}/robots.txt");
         var rules = await DownloadRulesAsync(robotsUrl, cancellationToken).ConfigureAwait(false);
@@ -30,7 +29,7 @@ internal sealed class RobotsCache(HttpClient client, HostPacer pacer, string pro
         return rules;
     }
 
-    private async Task<RobotsTxt> DownloadRulesAsync(Uri robotsUrl, CancellationToken cancellationToken)
+    private async Task<RobotsRules> DownloadRulesAsync(Uri robotsUrl, CancellationToken cancellationToken)
     {
         try
         {
@@ -38,18 +37,18 @@ internal sealed class RobotsCache(HttpClient client, HostPacer pacer, string pro
             using var response = await client.GetAsync(robotsUrl, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                return RobotsTxt.ForStatus((int)response.StatusCode);
+                return RobotsRules.ForStatus((int)response.StatusCode);
             }
 
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             using var reader = new StreamReader(body);
-            var buffer = new char[MaxBytes];
+            var buffer = new char[RobotsRules.MaxBytes];
             var read = await reader.ReadBlockAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return RobotsTxt.Parse(new string(buffer, 0, read), productToken);
+            return RobotsRules.Parse(new string(buffer, 0, read), productToken);
         }
         catch (HttpRequestException)
         {
-            return RobotsTxt.DisallowAll;
+            return RobotsRules.DisallowAll;
         }
     }
 }
