@@ -38,17 +38,13 @@ internal static class CrawlCommand
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var startPages = parseResult.GetValue(urls) ?? [];
-            if (startPages.FirstOrDefault(arg => arg.StartsWith('-')) is { } unknown)
-            {
-                throw new UsageException($"unknown option '{unknown}' (see 'haul crawl --help').");
-            }
+            var startPages = ArgumentChecks.UrlsOnly(parseResult.GetValue(urls) ?? [], "crawl");
 
             var downloadOptions = new DownloadOptions
             {
                 Directory = parseResult.GetValue(dir)!,
-                MaxConcurrent = Positive(parseResult.GetValue(maxConcurrent), "--max-concurrent"),
-                MaxPerHost = Positive(parseResult.GetValue(maxPerHost), "--max-per-host"),
+                MaxConcurrent = ArgumentChecks.AtLeast(parseResult.GetValue(maxConcurrent), 1, "--max-concurrent"),
+                MaxPerHost = ArgumentChecks.AtLeast(parseResult.GetValue(maxPerHost), 1, "--max-per-host"),
                 UseJournal = !parseResult.GetValue(noJournal),
                 UserAgent = parseResult.GetValue(userAgent) ?? new DownloadOptions().UserAgent,
             };
@@ -56,7 +52,7 @@ internal static class CrawlCommand
             {
                 Depth = parseResult.GetValue(depth) is >= 0 and var levels ? levels : throw new UsageException("--depth must be 0 or more."),
                 Scope = Enum.Parse<CrawlScope>(parseResult.GetValue(scope)!, ignoreCase: true),
-                MaxPages = parseResult.GetValue(maxPages) is { } pages ? Positive(pages, "--max-pages") : null,
+                MaxPages = parseResult.GetValue(maxPages) is { } pages ? ArgumentChecks.AtLeast(pages, 1, "--max-pages") : null,
                 Accept = Types(parseResult.GetValue(accept)),
                 Reject = Types(parseResult.GetValue(reject)),
                 MinSize = parseResult.GetValue(minSize) is { } size ? ByteSize.Parse(size, "--min-size") : null,
@@ -94,7 +90,4 @@ internal static class CrawlCommand
     private static HashSet<string>? Types(string? list) => list is null
         ? null
         : [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(type => type.TrimStart('.').ToLowerInvariant())];
-
-    private static int Positive(int value, string flag) =>
-        value >= 1 ? value : throw new UsageException($"{flag} must be at least 1, not {value}.");
 }

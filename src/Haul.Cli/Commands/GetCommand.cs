@@ -40,13 +40,7 @@ internal static class GetCommand
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var urlArgs = parseResult.GetValue(urls) ?? [];
-
-            // An unknown option lands among the URL arguments: no URL starts with a dash.
-            if (urlArgs.FirstOrDefault(arg => arg.StartsWith('-')) is { } unknown)
-            {
-                throw new UsageException($"unknown option '{unknown}' (see 'haul get --help').");
-            }
+            var urlArgs = ArgumentChecks.UrlsOnly(parseResult.GetValue(urls) ?? [], "get");
 
             var input = parseResult.GetValue(inputFile);
             var single = urlArgs.Length == 1 && input is null;
@@ -78,9 +72,9 @@ internal static class GetCommand
             var options = new DownloadOptions
             {
                 Directory = parseResult.GetValue(dir)!,
-                MaxConcurrent = AtLeast(parseResult.GetValue(maxConcurrent), 1, "--max-concurrent"),
-                MaxPerHost = AtLeast(parseResult.GetValue(maxPerHost), 1, "--max-per-host"),
-                Retries = AtLeast(parseResult.GetValue(retries), 0, "--retries"),
+                MaxConcurrent = ArgumentChecks.AtLeast(parseResult.GetValue(maxConcurrent), 1, "--max-concurrent"),
+                MaxPerHost = ArgumentChecks.AtLeast(parseResult.GetValue(maxPerHost), 1, "--max-per-host"),
+                Retries = ArgumentChecks.AtLeast(parseResult.GetValue(retries), 0, "--retries"),
                 IdleTimeout = Seconds(parseResult.GetValue(timeout), "--timeout"),
                 ConnectTimeout = Seconds(parseResult.GetValue(connectTimeout), "--connect-timeout"),
                 UseJournal = !parseResult.GetValue(noJournal),
@@ -91,7 +85,7 @@ internal static class GetCommand
                     ? new Actions.ExtractOptions
                     {
                         MaxTotalBytes = ByteSize.Parse(parseResult.GetValue(extractMaxSize)!, "--extract-max-size"),
-                        MaxEntries = AtLeast(parseResult.GetValue(extractMaxEntries), 1, "--extract-max-entries"),
+                        MaxEntries = ArgumentChecks.AtLeast(parseResult.GetValue(extractMaxEntries), 1, "--extract-max-entries"),
                         MaxRatio = parseResult.GetValue(extractMaxRatio) is > 1 and var ratio
                             ? ratio
                             : throw new UsageException("--extract-max-ratio must be more than 1."),
@@ -185,9 +179,6 @@ internal static class GetCommand
             }
         }
     }
-
-    private static int AtLeast(int value, int minimum, string flag) =>
-        value >= minimum ? value : throw new UsageException($"{flag} must be at least {minimum}, not {value}.");
 
     private static TimeSpan Seconds(double value, string flag) =>
         value > 0 && double.IsFinite(value)
