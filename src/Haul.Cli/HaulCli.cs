@@ -19,7 +19,9 @@ internal static class HaulCli
         var parseResult = root.Parse(WithShorthand(root, args));
         if (parseResult.Errors.Count > 0)
         {
-            await io.Error.WriteLineAsync($"haul: {parseResult.Errors[0].Message} (see 'haul --help')");
+            // Some parser messages span lines (the allowed values, one per line): keep it to one.
+            var message = string.Join(' ', parseResult.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await io.Error.WriteLineAsync($"haul: {message} (see 'haul --help')");
             return ExitCodes.Usage;
         }
 

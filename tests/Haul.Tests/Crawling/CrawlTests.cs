@@ -85,6 +85,23 @@ public sealed class CrawlTests
         site.Main.Hits("/private/secret.html").ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData("--select", "img[")]
+    [InlineData("--follow", "a[href")]
+    [InlineData("--scope", "planet")]
+    [InlineData("--bogus", "x")]
+    public async Task Crawl_BadOption_ExitsTwoWithOneLineBeforeAnyRequest(string flag, string value)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("crawl", server.Url("/"), flag, value, "-d", temp.Out);
+
+        run.ExitCode.ShouldBe(2);
+        run.Error.TrimEnd().Split('\n').ShouldHaveSingleItem().ShouldStartWith("haul: ");
+        server.Requests.ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Crawl_HostAnswers503WithRetryAfter_WholeHostPauses()
     {
