@@ -36,14 +36,67 @@ internal sealed class CrawlFrontier : IDisposable
         "INSERT OR IGNORE INTO pages (key, url, depth, seed, state) VALUES ($1, $2, $3, $4, 0)",
         page.Key, page.Url, page.Depth, page.Seed) == 1;
 
-    /// <summary>Adds a picture unless it was seen before; true when it is new.</summary>
-    public bool AddImage(FrontierImage image) => Execute(
-        "INSERT OR IGNORE INTO images (key, url, directory, page, alt, title, state) VALUES ($1, $2, $3, $4, $5, $6, 0)",
-        image.Key, image.Url, image.Directory, image.Page, image.Alt, image.Title) == 1;
-
     public void PageDone(string key) => Execute("UPDATE pages SET state = 1 WHERE key = $1", key);
 
-    public void ImageDone(string key) => Execute("UPDATE images SET state = 1 WHERE key = $1", key);
+    /// <summary>
+    /// Everything a parsed page yields, in one transaction: its pictures and links join the
+    /// seen-sets and the page is done. Returns the pictures that were not seen before.
+    /// </summary>
+    public List<FrontierImage> RecordPage(string pageKey, IReadOnlyList<FrontierImage> images, IReadOnlyList<FrontierPage> links)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var fresh = new List<FrontierImage>();
+            using (var insertImage = Command(transaction, "INSERT OR IGNORE INTO images (key, url, directory, page, alt, title, state) VALUES ($1, $2, $3, $4, $5, $6, 0)", 6))
+            {
+                foreach (var image in images)
+                {
+                    if (Run(insertImage, image.Key, image.Url, image.Directory, image.Page, image.Alt, image.Title) == 1)
+                    {
+                        fresh.Add(image);
+                    }
+                }
+            }
+
+            using (var insertPage = Command(transaction, "INSERT OR IGNORE INTO pages (key, url, depth, seed, state) VALUES ($1, $2, $3, $4, 0)", 4))
+            {
+                foreach (var link in links)
+                {
+                    Run(insertPage, link.Key, link.Url, link.Depth, link.Seed);
+                }
+            }
+
+            using (var done = Command(transaction, "UPDATE pages SET state = 1 WHERE key = $1", 1))
+            {
+                Run(done, pageKey);
+            }
+
+            transaction.Commit();
+            return fresh;
+        }
+    }
+
+    /// <summary>Marks downloaded pictures, many per transaction.</summary>
+    public void ImagesDone(IReadOnlyCollection<string> keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var update = Command(transaction, "UPDATE images SET state = 1 WHERE key = $1", 1);
+            foreach (var key in keys)
+            {
+                Run(update, key);
+            }
+
+            transaction.Commit();
+        }
+    }
 
     public int PagesVisited() => (int)Scalar("SELECT COUNT(*) FROM pages WHERE state = 1");
 
@@ -120,6 +173,30 @@ internal sealed class CrawlFrontier : IDisposable
 
             return command.ExecuteNonQuery();
         }
+    }
+
+    private SqliteCommand Command(SqliteTransaction transaction, string sql, int parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        for (var i = 1; i <= parameters; i++)
+        {
+            command.Parameters.Add($"${i}", SqliteType.Text);
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private static int Run(SqliteCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        return command.ExecuteNonQuery();
     }
 
     private long Scalar(string sql)

@@ -16,6 +16,7 @@ namespace Haul.Crawling;
 /// </summary>
 public sealed partial class Crawler : IDisposable
 {
+    private const int DoneBatch = 200;
     private readonly Downloader _downloader;
 
     /// <summary>Creates a crawler.</summary>
@@ -78,17 +79,27 @@ public sealed partial class Crawler : IDisposable
         var requests = Channel.CreateBounded<DownloadRequest>(new BoundedChannelOptions(256) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var walk = new PageWalk(this, frontier, pacer, robots, requests.Writer);
+        var done = new List<string>(DoneBatch);
         var producer = walk.RunAsync(stop.Token);
         try
         {
             await foreach (var result in _downloader.DownloadAsync(requests.Reader.ReadAllAsync(CancellationToken.None), pacer, cancellationToken).ConfigureAwait(false))
             {
-                frontier.ImageDone(UrlKey.From(new Uri(result.Url)));
+                // Marked in batches: a crash loses at most these marks, and a picture asked for
+                // again is found done on disk or in the journal without a request.
+                done.Add(UrlKey.From(new Uri(result.Url)));
+                if (done.Count >= DoneBatch)
+                {
+                    frontier.ImagesDone(done);
+                    done.Clear();
+                }
+
                 yield return result;
             }
         }
         finally
         {
+            frontier.ImagesDone(done);
             await stop.CancelAsync().ConfigureAwait(false);
             await producer.ConfigureAwait(false);
         }

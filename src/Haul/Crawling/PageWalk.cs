@@ -141,48 +141,46 @@ internal sealed class PageWalk(
             var content = await crawler.Extract(body, uri, response.Content.Headers.ContentType?.ToString(), cancellationToken).ConfigureAwait(false);
             await EnqueueAsync(page, content, cancellationToken).ConfigureAwait(false);
         }
-
-        frontier.PageDone(page.Key);
     }
 
     private async Task EnqueueAsync(FrontierPage page, PageExtraction content, CancellationToken cancellationToken)
     {
         var seed = new Uri(page.Seed);
+        var images = new List<FrontierImage>();
         foreach (var image in content.Images)
         {
-            if (!ScopeRule.Contains(_options.Scope, seed, image.Url) || !ExtensionAllowed(image.Url)
-                || (robots is not null && !(await robots.GetAsync(image.Url, cancellationToken).ConfigureAwait(false)).IsAllowed(image.Url)))
+            if (ScopeRule.Contains(_options.Scope, seed, image.Url) && ExtensionAllowed(image.Url)
+                && (robots is null || (await robots.GetAsync(image.Url, cancellationToken).ConfigureAwait(false)).IsAllowed(image.Url)))
             {
-                continue;
-            }
-
-            var found = new FrontierImage(UrlKey.From(image.Url), Crawler.WithoutFragment(image.Url), Directory(image.Url), page.Url, image.Alt, image.Title);
-            if (frontier.AddImage(found))
-            {
-                await requests.WriteAsync(ToRequest(found), cancellationToken).ConfigureAwait(false);
+                images.Add(new FrontierImage(UrlKey.From(image.Url), Crawler.WithoutFragment(image.Url), Directory(image.Url), page.Url, image.Alt, image.Title));
             }
         }
 
-        if (page.Depth < _options.Depth)
+        // A link to a picture is a picture (the image rules took it), not a page to fetch.
+        var links = page.Depth < _options.Depth
+            ? content.Links
+                .Where(link => ScopeRule.Contains(_options.Scope, seed, link) && !ImageUrl.HasImageExtension(link) && IsHttp(link))
+                .Select(link => new FrontierPage(UrlKey.From(link), Crawler.WithoutFragment(link), page.Depth + 1, page.Seed))
+                .ToList()
+            : [];
+
+        // One transaction for the page: a crash after it re-requests the new pictures on the next
+        // run (they are recorded, not yet done), and never loses or repeats the page.
+        foreach (var fresh in frontier.RecordPage(page.Key, images, links))
         {
-            foreach (var link in content.Links)
-            {
-                // A link to a picture is a picture (the image rules took it), not a page to fetch.
-                if (ScopeRule.Contains(_options.Scope, seed, link) && !ImageUrl.HasImageExtension(link))
-                {
-                    AddPage(link, page.Depth + 1, page);
-                }
-            }
+            await requests.WriteAsync(ToRequest(fresh), cancellationToken).ConfigureAwait(false);
         }
     }
 
     private void AddPage(Uri link, int depth, FrontierPage from)
     {
-        if (link.Scheme == Uri.UriSchemeHttp || link.Scheme == Uri.UriSchemeHttps)
+        if (IsHttp(link))
         {
             frontier.AddPage(new FrontierPage(UrlKey.From(link), Crawler.WithoutFragment(link), depth, from.Seed));
         }
     }
+
+    private static bool IsHttp(Uri link) => link.Scheme == Uri.UriSchemeHttp || link.Scheme == Uri.UriSchemeHttps;
 
     /// <summary>A page that failed for a transient reason stays pending for a few more tries.</summary>
     private void RetryLater(FrontierPage page)

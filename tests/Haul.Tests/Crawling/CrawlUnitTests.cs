@@ -47,18 +47,21 @@ public sealed class CrawlUnitTests
         {
             frontier.AddPage(new FrontierPage("k1", "http://h/1", 0, "http://h/1")).ShouldBeTrue();
             frontier.AddPage(new FrontierPage("k1", "http://h/1", 3, "http://h/1")).ShouldBeFalse();
-            frontier.AddPage(new FrontierPage("k2", "http://h/2", 1, "http://h/1")).ShouldBeTrue();
-            frontier.AddImage(new FrontierImage("i1", "http://h/a.jpg", "h/", "http://h/1", "alt", null)).ShouldBeTrue();
-            frontier.AddImage(new FrontierImage("i1", "http://h/a.jpg", "h/", "http://h/2", null, null)).ShouldBeFalse();
-            frontier.AddImage(new FrontierImage("i2", "http://h/b.jpg", null, "http://h/1", null, "t")).ShouldBeTrue();
-            frontier.PageDone("k1");
-            frontier.ImageDone("i2");
+            var a = new FrontierImage("i1", "http://h/a.jpg", "h/", "http://h/1", "alt", null);
+            var b = new FrontierImage("i2", "http://h/b.jpg", null, "http://h/1", null, "t");
+            frontier.RecordPage("k1", [a, b, a with { Page = "http://h/2" }], [new FrontierPage("k2", "http://h/2", 1, "http://h/1")])
+                .ShouldBe([a, b]);
+            frontier.RecordPage("k2", [a with { Page = "http://h/2" }], [new FrontierPage("k1", "http://h/1", 2, "http://h/1")])
+                .ShouldBeEmpty();
+            frontier.ImagesDone(["i2"]);
         }
 
         using var reopened = new CrawlFrontier(temp.Out);
-        reopened.PagesVisited().ShouldBe(1);
-        reopened.PendingPages(10, new HashSet<string>()).Select(p => p.Key).ShouldBe(["k2"]);
-        reopened.PendingPages(10, new HashSet<string> { "k2" }).ShouldBeEmpty();
+        reopened.PagesVisited().ShouldBe(2);
+        reopened.PendingPages(10, new HashSet<string>()).ShouldBeEmpty();
+        reopened.AddPage(new FrontierPage("k3", "http://h/3", 1, "http://h/1")).ShouldBeTrue();
+        reopened.PendingPages(10, new HashSet<string>()).Select(p => p.Key).ShouldBe(["k3"]);
+        reopened.PendingPages(10, new HashSet<string> { "k3" }).ShouldBeEmpty();
         reopened.UnfinishedImages().ShouldHaveSingleItem().ShouldBe(new FrontierImage("i1", "http://h/a.jpg", "h/", "http://h/1", "alt", null));
     }
 }
