@@ -40,11 +40,12 @@ internal sealed class RobotsCache(HttpClient client, HostPacer pacer, string pro
                 return RobotsRules.ForStatus((int)response.StatusCode);
             }
 
+            // One byte past the limit, so that the parser can tell a line cut by the limit from a
+            // file that ends there, and drop it rather than read "Disallow: /private" as "Disallow: /".
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var reader = new StreamReader(body);
-            var buffer = new char[RobotsRules.MaxBytes];
-            var read = await reader.ReadBlockAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return RobotsRules.Parse(new string(buffer, 0, read), productToken);
+            var buffer = new byte[RobotsRules.MaxBytes + 1];
+            var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return RobotsRules.Parse(buffer.AsSpan(0, read), productToken);
         }
         catch (HttpRequestException)
         {

@@ -85,6 +85,34 @@ public sealed class CrawlTests
         site.Main.Hits("/private/secret.html").ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Crawl_RobotsLineCutBySizeLimit_IsDroppedNotShortened()
+    {
+        // The 500 KiB limit falls right after "Disallow: /" of "Disallow: /private".
+        const string head = "User-agent: *\n";
+        var padding = (500 * 1024) - head.Length - 1 - "Disallow: /".Length;
+        var robots = head + new string('#', padding) + "\nDisallow: /private\n";
+        var picture = TestData.Bytes(3000, seed: 900);
+        await using var server = await LoopbackServer.StartAsync();
+        server.Map("/robots.txt", (context, _) => context.Response.WriteAsync(robots));
+        server.Map("/", (context, _) =>
+        {
+            context.Response.ContentType = "text/html";
+            return context.Response.WriteAsync("<img src=\"/pic.png\">");
+        });
+        server.Map("/pic.png", (context, _) =>
+        {
+            context.Response.ContentType = "image/png";
+            return server.ServeAsync(context, picture);
+        });
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("crawl", server.Url("/"), "-d", temp.Out, "--layout", "flat", "-q");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        TestData.FileSha256(Path.Combine(temp.Out, "pic.png")).ShouldBe(TestData.Sha256(picture));
+    }
+
     [Theory]
     [InlineData("--select", "img[")]
     [InlineData("--follow", "a[href")]
