@@ -36,6 +36,19 @@ public sealed record DownloadOptions
     /// <summary>The <c>User-Agent</c> header.</summary>
     public string UserAgent { get; init; } = $"haul/{typeof(DownloadOptions).Assembly.GetName().Version?.ToString(3)}";
 
+    /// <summary>
+    /// Connections one large file may use at once (<c>-x</c>, 1 to 32). A file is split only when the
+    /// server takes ranges, the size is known and at least twice <see cref="MinSplitSize"/>, and a
+    /// validator (ETag or Last-Modified) can guard every piece.
+    /// </summary>
+    public int Connections { get; init; } = 1;
+
+    /// <summary>No file is split into pieces smaller than this (<c>--min-split-size</c>).</summary>
+    public long MinSplitSize { get; init; } = 8L * 1024 * 1024;
+
+    /// <summary>The whole run's bandwidth in bytes per second, shared by every transfer (<c>--limit-rate</c>); null: unlimited.</summary>
+    public long? RateLimit { get; init; }
+
     /// <summary>Size of the pooled buffer each transfer reads into.</summary>
     public int BufferSize { get; init; } = 64 * 1024;
 
@@ -63,6 +76,9 @@ public sealed record DownloadOptions
     /// <summary>Post-download actions run at once, beside the transfers.</summary>
     public int MaxConcurrentActions { get; init; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>The most connections <see cref="Connections"/> allows.</summary>
+    public const int MaxConnections = 32;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrent, 1, nameof(MaxConcurrent));
@@ -70,6 +86,13 @@ public sealed record DownloadOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Retries, nameof(Retries));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRedirects, nameof(MaxRedirects));
         ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 1024, nameof(BufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Connections, 1, nameof(Connections));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Connections, MaxConnections, nameof(Connections));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MinSplitSize, 1024 * 1024, nameof(MinSplitSize));
+        if (RateLimit is { } rate)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(rate, 1, nameof(RateLimit));
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentActions, 1, nameof(MaxConcurrentActions));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));

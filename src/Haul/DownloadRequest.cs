@@ -15,6 +15,9 @@ public sealed record DownloadRequest(string Url)
     /// <summary>The digest the body must have.</summary>
     public Checksum? Checksum { get; init; }
 
+    /// <summary>This file's own bandwidth limit in bytes per second (<c>max-download-limit=</c>), on top of the run's.</summary>
+    public long? RateLimit { get; init; }
+
     /// <summary>Where the request came from (line number in an input file), for messages.</summary>
     public int? Line { get; init; }
 

@@ -6,6 +6,15 @@ internal static class ArgumentChecks
     public static int AtLeast(int value, int minimum, string flag) =>
         value >= minimum ? value : throw new UsageException($"{flag} must be at least {minimum}, not {value}.");
 
+    public static int Between(int value, int minimum, int maximum, string flag) =>
+        value >= minimum && value <= maximum ? value : throw new UsageException($"{flag} must be from {minimum} to {maximum}, not {value}.");
+
+    /// <summary>A size as users write it: <c>1048576</c>, <c>512K</c>, <c>10M</c>, <c>2G</c> (powers of 1024).</summary>
+    public static long Size(string text, string flag) =>
+        Input.ByteSize.TryParse(text, out var bytes)
+            ? bytes
+            : throw new UsageException($"{flag} {text}: a size is a positive number with an optional K, M, G or T suffix.");
+
     /// <summary>An unknown option lands among the URL arguments: no URL starts with a dash.</summary>
     public static string[] UrlsOnly(string[] arguments, string command) =>
         arguments.FirstOrDefault(argument => argument.StartsWith('-')) is { } unknown

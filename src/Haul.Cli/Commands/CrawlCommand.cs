@@ -55,7 +55,7 @@ internal static class CrawlCommand
                 MaxPages = parseResult.GetValue(maxPages) is { } pages ? ArgumentChecks.AtLeast(pages, 1, "--max-pages") : null,
                 Accept = Types(parseResult.GetValue(accept)),
                 Reject = Types(parseResult.GetValue(reject)),
-                MinSize = parseResult.GetValue(minSize) is { } size ? ByteSize.Parse(size, "--min-size") : null,
+                MinSize = parseResult.GetValue(minSize) is { } size ? ArgumentChecks.Size(size, "--min-size") : null,
                 IgnoreRobots = parseResult.GetValue(ignoreRobots),
                 Delay = parseResult.GetValue(delay) is >= 0 and var ms ? TimeSpan.FromMilliseconds(ms) : throw new UsageException("--delay must be 0 or more milliseconds."),
                 Layout = parseResult.GetValue(layout) == "flat" ? CrawlLayout.Flat : CrawlLayout.HostPath,

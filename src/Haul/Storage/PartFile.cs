@@ -9,7 +9,7 @@ namespace Haul.Storage;
 /// </summary>
 /// <remarks>
 /// The metadata is written only once there is something worth resuming (see
-/// <see cref="SaveMetadataAsync"/>), so a small file costs one create and one rename, not five
+/// <see cref="SaveMetadataAsync(CancellationToken)"/>), so a small file costs one create and one rename, not five
 /// file operations. A .part without metadata is never resumed, only restarted.
 /// </remarks>
 internal sealed class PartFile
@@ -92,6 +92,40 @@ internal sealed class PartFile
 
         File.Move(temp, MetaPath, overwrite: true);
         _metadataOnDisk = true;
+    }
+
+    /// <summary>Replaces the metadata on disk with <paramref name="metadata"/> (a segmented download's piece map changes as it goes).</summary>
+    public async ValueTask SaveMetadataAsync(PartMetadata metadata, CancellationToken cancellationToken)
+    {
+        _metadata = metadata;
+        _metadataOnDisk = false;
+        await SaveMetadataAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens the .part of a segmented download for writes at any offset, at its full length; a new
+    /// one gets its disk space reserved up front.
+    /// </summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle OpenForPieces(long length, bool fresh)
+    {
+        _partSeen = true;
+        var handle = fresh
+            ? File.OpenHandle(Path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous, preallocationSize: length)
+            : File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous);
+        try
+        {
+            if (RandomAccess.GetLength(handle) != length)
+            {
+                RandomAccess.SetLength(handle, length);
+            }
+
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     public FileStream OpenForWrite(long offset)

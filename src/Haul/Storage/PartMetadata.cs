@@ -7,4 +7,13 @@ internal sealed record PartMetadata(string Url, string? ETag, DateTimeOffset? La
     public bool HasValidator => StrongETag is not null || LastModified is not null;
 
     public string? StrongETag => ETag is { } tag && !tag.StartsWith("W/", StringComparison.Ordinal) ? tag : null;
+
+    /// <summary>
+    /// Set for a segmented download: the .part has its full length from the start and these
+    /// pieces say which bytes of it are written. Null: the .part is written front to back.
+    /// </summary>
+    public IReadOnlyList<PieceRecord>? Pieces { get; init; }
 }
+
+/// <summary>One piece of a segmented download: bytes <c>[Start, Written)</c> are on disk, <c>[Written, End)</c> are still to fetch.</summary>
+internal sealed record PieceRecord(long Start, long Written, long End);

@@ -69,6 +69,22 @@ internal sealed class BodyDigest : IDisposable
         }
     }
 
+    /// <summary>Extends the digest with the bytes of <paramref name="handle"/> from its current length up to <paramref name="end"/>.</summary>
+    public async ValueTask AppendFromFileAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long end, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (Length < end)
+        {
+            var want = (int)Math.Min(buffer.Length, end - Length);
+            var read = await RandomAccess.ReadAsync(handle, buffer[..want], Length, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new IOException($"The file ended at byte {Length}, before {end}.");
+            }
+
+            Append(buffer.Span[..read]);
+        }
+    }
+
     public void Reset()
     {
         _sha256.GetHashAndReset();

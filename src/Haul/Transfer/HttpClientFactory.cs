@@ -17,7 +17,8 @@ internal static class HttpClientFactory
             UseCookies = false,
             UseProxy = false,
             ConnectTimeout = options.ConnectTimeout,
-            MaxConnectionsPerServer = options.MaxPerHost,
+            // --max-per-host counts downloads; a split download uses up to -x connections of its own.
+            MaxConnectionsPerServer = options.MaxPerHost * options.Connections,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             EnableMultipleHttp2Connections = true,

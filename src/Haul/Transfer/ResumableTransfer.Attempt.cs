@@ -9,12 +9,22 @@ internal sealed partial class ResumableTransfer
     private async Task<AttemptOutcome> AttemptAsync(TransferState state, CancellationToken cancellationToken)
     {
         var (offset, metadata) = await FindResumePointAsync(state, cancellationToken).ConfigureAwait(false);
+        if (metadata?.Pieces is { } pieces)
+        {
+            if (!state.SingleStream && offset == metadata.Length && PieceMap.Restore(pieces, offset, StealFloor) is { } map)
+            {
+                return await ResumePiecesAsync(state, metadata, map, cancellationToken).ConfigureAwait(false);
+            }
+
+            // The .part is full length with holes: only its piece map can resume it.
+            (offset, metadata) = (0, null);
+        }
 
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         idle.CancelAfter(options.IdleTimeout);
 
-        using var response = await SendAsync(state, offset, metadata, idle, linked.Token, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(state, state.Target.Uri, offset, null, metadata, idle, linked.Token, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         var headers = response.Content.Headers;
         long? length;
@@ -85,6 +95,11 @@ internal sealed partial class ResumableTransfer
         }
 
         state.DispositionName = FileNamer.FromContentDisposition(headers.ContentDisposition) ?? state.DispositionName;
+        if (offset == 0 && metadata is not null && CanSplit(state, response, metadata))
+        {
+            return await SplitAsync(state, metadata, response, idle, cancellationToken).ConfigureAwait(false);
+        }
+
         await state.Digest.SyncWithFileAsync(state.Part.Path, offset, options.BufferSize, cancellationToken).ConfigureAwait(false);
         state.Progress.SetPosition(offset, length);
 
@@ -132,22 +147,24 @@ internal sealed partial class ResumableTransfer
             : (0, null);
     }
 
+    /// <summary>Sends a GET for bytes <paramref name="offset"/> to <paramref name="end"/> (or to the end of the file), following redirects.</summary>
     private async Task<HttpResponseMessage> SendAsync(
         TransferState state,
+        Uri uri,
         long offset,
+        long? end,
         PartMetadata? metadata,
         CancellationTokenSource idle,
         CancellationToken token,
         CancellationToken cancellationToken)
     {
-        var uri = state.Target.Uri;
         var visited = new HashSet<string>(StringComparer.Ordinal) { uri.AbsoluteUri };
         for (var redirects = 0; ; redirects++)
         {
             HttpResponseMessage response;
             try
             {
-                response = await client.SendAsync(BuildRequest(uri, offset, metadata, state.Target.Existing), HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                response = await client.SendAsync(BuildRequest(uri, offset, end, metadata, state.Target.Existing), HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
@@ -194,7 +211,7 @@ internal sealed partial class ResumableTransfer
         }
     }
 
-    private static HttpRequestMessage BuildRequest(Uri uri, long offset, PartMetadata? metadata, PartMetadata? existing)
+    private static HttpRequestMessage BuildRequest(Uri uri, long offset, long? end, PartMetadata? metadata, PartMetadata? existing)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, uri);
         if (offset == 0 && existing is not null)
@@ -208,9 +225,9 @@ internal sealed partial class ResumableTransfer
             request.Headers.IfModifiedSince = existing.LastModified;
         }
 
-        if (offset > 0 && metadata is not null)
+        if ((offset > 0 || end is not null) && metadata is not null)
         {
-            request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(offset, null);
+            request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(offset, end);
             request.Headers.IfRange = metadata.StrongETag is { } etag
                 ? new System.Net.Http.Headers.RangeConditionHeaderValue(etag)
                 : new System.Net.Http.Headers.RangeConditionHeaderValue(metadata.LastModified!.Value);

@@ -21,7 +21,8 @@ internal sealed partial class ResumableTransfer
         CancellationToken token,
         CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        var readSize = ReadSize(state);
+        var buffer = ArrayPool<byte>.Shared.Rent(readSize);
         long received = 0;
         try
         {
@@ -30,10 +31,12 @@ internal sealed partial class ResumableTransfer
             {
                 while (true)
                 {
+                    await ThrottleAsync(state, readSize, cancellationToken).ConfigureAwait(false);
+                    idle.CancelAfter(options.IdleTimeout);
                     int read;
                     try
                     {
-                        read = await body.ReadAsync(buffer, token).ConfigureAwait(false);
+                        read = await body.ReadAsync(buffer.AsMemory(0, readSize), token).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
@@ -49,6 +52,7 @@ internal sealed partial class ResumableTransfer
                             ex);
                     }
 
+                    Unthrottle(state, readSize - read);
                     if (read == 0)
                     {
                         return received;
@@ -79,6 +83,34 @@ internal sealed partial class ResumableTransfer
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>How much one read asks for: the buffer, or less when a rate limit wants small steps.</summary>
+    private int ReadSize(TransferState state) =>
+        Math.Min(options.BufferSize, Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, _rateLimit?.ChunkLimit ?? int.MaxValue));
+
+    /// <summary>Gives back to the limits what a read asked for but did not bring.</summary>
+    private void Unthrottle(TransferState state, int unused)
+    {
+        if (unused > 0)
+        {
+            state.RateLimit?.Return(unused);
+            _rateLimit?.Return(unused);
+        }
+    }
+
+    /// <summary>Before a read of up to <paramref name="count"/> bytes: waits out the download's own limit (<c>max-download-limit=</c>), then the run's (<c>--limit-rate</c>).</summary>
+    private async ValueTask ThrottleAsync(TransferState state, int count, CancellationToken cancellationToken)
+    {
+        if (state.RateLimit is { } own)
+        {
+            await own.TakeAsync(count, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_rateLimit is { } shared)
+        {
+            await shared.TakeAsync(count, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -22,6 +22,9 @@ internal sealed partial class ResumableTransfer(
     HostPacer? pacer,
     TimeProvider timeProvider)
 {
+    /// <summary>The run's bandwidth limit (<c>--limit-rate</c>), one bucket shared by every transfer.</summary>
+    private readonly TokenBucket? _rateLimit = options.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null;
+
     public async Task<DownloadResult> RunAsync(DownloadTarget target, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
@@ -41,7 +44,7 @@ internal sealed partial class ResumableTransfer(
         }
 
         var (id, progress) = tracker.Start(target.Request.Url, Path.GetFileName(target.Path));
-        using var state = new TransferState(target, part, progress);
+        using var state = new TransferState(target, part, progress, target.Request.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -51,6 +54,12 @@ internal sealed partial class ResumableTransfer(
                 {
                     var outcome = await AttemptAsync(state, cancellationToken).ConfigureAwait(false);
                     return Completed(state, outcome, attempt, started);
+                }
+                catch (RangesRefusedException)
+                {
+                    // The pieces no longer fit the server's replies: the download starts over as one stream.
+                    state.SingleStream = true;
+                    state.DiscardPart = true;
                 }
                 catch (ContentRefusedException ex)
                 {
@@ -74,7 +83,7 @@ internal sealed partial class ResumableTransfer(
                     }
 
                     await SaveMetadataQuietlyAsync(state).ConfigureAwait(false);
-                    if (retryPolicy.NextDelay(ex, attempt) is not { } delay)
+                    if (state.RetriesSpent || retryPolicy.NextDelay(ex, attempt) is not { } delay)
                     {
                         journal?.Failed(state.Url, target.Path, ex, attempt);
                         return Failed(target, ex, attempt, started);
@@ -190,7 +199,7 @@ internal sealed partial class ResumableTransfer(
     };
 
     /// <summary>What one download carries from attempt to attempt.</summary>
-    private sealed class TransferState(DownloadTarget target, PartFile part, TransferProgress progress) : IDisposable
+    private sealed class TransferState(DownloadTarget target, PartFile part, TransferProgress progress, TokenBucket? rateLimit) : IDisposable
     {
         public DownloadTarget Target { get; } = target;
 
@@ -205,6 +214,15 @@ internal sealed partial class ResumableTransfer(
 
         /// <summary>The name the server suggested in Content-Disposition.</summary>
         public string? DispositionName { get; set; }
+
+        /// <summary>This download's own bandwidth limit (<c>max-download-limit=</c>).</summary>
+        public TokenBucket? RateLimit { get; } = rateLimit;
+
+        /// <summary>Set once a server refused ranges part-way: no more splitting for this download.</summary>
+        public bool SingleStream { get; set; }
+
+        /// <summary>Set when the pieces already used up their retries: the download fails without another round.</summary>
+        public bool RetriesSpent { get; set; }
 
         public string Url => Target.Request.Url;
 

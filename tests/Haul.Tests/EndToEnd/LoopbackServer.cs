@@ -78,20 +78,23 @@ public sealed class LoopbackServer : IAsyncDisposable
             response.Headers.ETag = etag;
         }
 
-        long start = 0;
-        var range = context.Request.Headers.Range.ToString();
-        var ifRange = context.Request.Headers.IfRange.ToString();
-        if (honourRange && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-')
-            && (ifRange.Length == 0 || ifRange == etag)
-            && long.TryParse(range.AsSpan(6, range.Length - 7), out var from) && from < content.Length)
+        if (honourRange)
         {
-            start = from;
-            response.StatusCode = StatusCodes.Status206PartialContent;
-            response.Headers.ContentRange = $"bytes {start}-{content.Length - 1}/{content.Length}";
+            response.Headers.AcceptRanges = "bytes";
         }
 
-        response.ContentLength = content.Length - start;
-        var count = (int)(content.Length - start);
+        long start = 0;
+        long end = content.Length - 1;
+        var ifRange = context.Request.Headers.IfRange.ToString();
+        if (honourRange && (ifRange.Length == 0 || ifRange == etag) && ParseRange(context.Request.Headers.Range.ToString(), content.Length) is { } range)
+        {
+            (start, end) = range;
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = $"bytes {start}-{end}/{content.Length}";
+        }
+
+        response.ContentLength = end + 1 - start;
+        var count = (int)(end + 1 - start);
         if (dropAfter is { } cut && cut < count)
         {
             await WriteBodyAsync(context, content.AsMemory((int)start, cut));
@@ -100,6 +103,29 @@ public sealed class LoopbackServer : IAsyncDisposable
         }
 
         await WriteBodyAsync(context, content.AsMemory((int)start, count));
+    }
+
+    /// <summary>A single <c>bytes=FROM-</c> or <c>bytes=FROM-TO</c> range within the file, as inclusive offsets.</summary>
+    public static (long Start, long End)? ParseRange(string header, long length)
+    {
+        if (!header.StartsWith("bytes=", StringComparison.Ordinal) || header.Contains(',', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var dash = header.IndexOf('-', StringComparison.Ordinal);
+        if (dash < 0 || !long.TryParse(header.AsSpan(6, dash - 6), out var from) || from >= length)
+        {
+            return null;
+        }
+
+        var to = length - 1;
+        if (dash + 1 < header.Length && (!long.TryParse(header.AsSpan(dash + 1), out to) || to < from))
+        {
+            return null;
+        }
+
+        return (from, Math.Min(to, length - 1));
     }
 
     public async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> bytes)

@@ -105,6 +105,21 @@ public sealed class UrlListReaderTests
     }
 
     [Theory]
+    [InlineData("max-download-limit=500K", 500 * 1024)]
+    [InlineData("max-download-limit=2M", 2 * 1024 * 1024)]
+    [InlineData("max-download-limit=12345", 12345)]
+    public void ApplyOption_MaxDownloadLimit_SetsTheRate(string option, long bytesPerSecond)
+    {
+        var request = UrlListReader.ApplyOption(new DownloadRequest("http://127.0.0.1/a"), option, 2);
+
+        request.InputError.ShouldBeNull();
+        request.RateLimit.ShouldBe(bytesPerSecond);
+    }
+
+    [Theory]
+    [InlineData("  max-download-limit=")]
+    [InlineData("  max-download-limit=fast")]
+    [InlineData("  max-download-limit=-5K")]
     [InlineData("  out")]
     [InlineData("  out=")]
     [InlineData("  dir=   ")]

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Haul.Cli.Commands;
+namespace Haul.Input;
 
 /// <summary>Sizes as users write them: <c>1048576</c>, <c>512K</c>, <c>10M</c>, <c>2G</c> (powers of 1024).</summary>
 internal static class ByteSize
@@ -32,9 +32,4 @@ internal static class ByteSize
         bytes = (long)(value * multiplier);
         return true;
     }
-
-    public static long Parse(string text, string flag) =>
-        TryParse(text, out var bytes)
-            ? bytes
-            : throw new UsageException($"{flag} {text}: a size is a positive number with an optional K, M, G or T suffix.");
 }
