@@ -36,6 +36,9 @@ public sealed record DownloadOptions
     /// <summary>The <c>User-Agent</c> header.</summary>
     public string UserAgent { get; init; } = $"haul/{typeof(DownloadOptions).Assembly.GetName().Version?.ToString(3)}";
 
+    /// <summary>Headers, Referer, cookies, credentials, proxies and TLS trust for every request.</summary>
+    public Http.HttpOptions Http { get; init; } = new();
+
     /// <summary>Size of the pooled buffer each transfer reads into.</summary>
     public int BufferSize { get; init; } = 64 * 1024;
 

@@ -5,7 +5,7 @@ namespace Haul.Input;
 
 /// <summary>
 /// Reads an aria2-style URL list as a stream: a URL at the start of a line, indented
-/// <c>key=value</c> lines under it (<c>out=</c>, <c>dir=</c>, <c>checksum=ALGO=HEX</c>), blank lines
+/// <c>key=value</c> lines under it (<c>out=</c>, <c>dir=</c>, <c>checksum=ALGO=HEX</c>, <c>header=Name: value</c>), blank lines
 /// and <c>#</c> comments ignored. Only the entry being read is held in memory.
 /// </summary>
 public static class UrlListReader
@@ -67,6 +67,10 @@ public static class UrlListReader
                 return Checksum.TryParse(value, out var checksum, out var error)
                     ? request with { Checksum = checksum }
                     : request with { InputError = $"checksum={value}: {error}." };
+            case "header":
+                return Http.HeaderLine.TryParse(value, out var header, out var headerError)
+                    ? request with { Headers = [.. request.Headers, header] }
+                    : request with { InputError = $"header={value}: {headerError} (line {lineNumber})." };
             default:
                 return request with { InputError = $"unknown or empty option '{option}' under {request.Url} (line {lineNumber})." };
         }
