@@ -119,4 +119,32 @@ public sealed class AuthTests
         run.ExitCode.ShouldBe(2);
         run.Error.ShouldNotContain(Password);
     }
+
+    [Fact]
+    public async Task Crawl_HttpUser_SentToTheStartHostNotToAPictureHostElsewhere()
+    {
+        var local = TestData.Bytes(2100, seed: 724);
+        var remote = TestData.Bytes(2300, seed: 725);
+        await using var site = await LoopbackServer.StartAsync();
+        await using var cdn = await LoopbackServer.StartAsync();
+        var siteSeen = new HeaderRecorder(site);
+        var cdnSeen = new HeaderRecorder(cdn);
+        siteSeen.MapPage("/gallery/", $"<img src=\"/own.jpg\"><img src=\"{cdn.Url("/cdn.jpg")}\">");
+        siteSeen.MapFile("/own.jpg", local, context => context.Response.ContentType = "image/jpeg");
+        cdnSeen.MapFile("/cdn.jpg", remote, context => context.Response.ContentType = "image/jpeg");
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync(
+            "crawl", site.Url("/gallery/"), "-d", temp.Out, "--layout", "flat", "--scope", "any", "--ignore-robots", "--json",
+            "--http-user", "alice", "--http-password", Password);
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"alice:{Password}"));
+        siteSeen.Values("/gallery/", "Authorization").ShouldBe([basic]);
+        siteSeen.Values("/own.jpg", "Authorization").ShouldBe([basic]);
+        cdnSeen.Values("/cdn.jpg", "Authorization").ShouldBe([null]);
+        TestData.FileSha256(Path.Combine(temp.Out, "own.jpg")).ShouldBe(TestData.Sha256(local));
+        TestData.FileSha256(Path.Combine(temp.Out, "cdn.jpg")).ShouldBe(TestData.Sha256(remote));
+        run.Out.ShouldNotContain(Password);
+    }
 }

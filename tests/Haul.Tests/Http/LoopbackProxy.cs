@@ -21,7 +21,7 @@ public sealed class LoopbackProxy : IAsyncDisposable
     {
         _requiredAuthorization = user is null ? null : "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
         _listener.Start();
-        _accepting = AcceptAsync();
+        _accepting = ProxyRelay.AcceptAsync(_listener, ServeAsync, _stop.Token);
     }
 
     /// <summary>Starts a proxy; with a user, it answers 407 until a request carries that login.</summary>
@@ -38,24 +38,6 @@ public sealed class LoopbackProxy : IAsyncDisposable
     public int Forwarded => _forwarded;
 
     private int _forwarded;
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-
-            _ = ServeAsync(client);
-        }
-    }
 
     private async Task ServeAsync(TcpClient client)
     {

@@ -18,7 +18,7 @@ public sealed class LoopbackSocks5Proxy : IAsyncDisposable
     private LoopbackSocks5Proxy()
     {
         _listener.Start();
-        _accepting = AcceptAsync();
+        _accepting = ProxyRelay.AcceptAsync(_listener, ServeAsync, _stop.Token);
     }
 
     public static LoopbackSocks5Proxy Start() => new();
@@ -29,24 +29,6 @@ public sealed class LoopbackSocks5Proxy : IAsyncDisposable
 
     /// <summary>The destinations asked for, as <c>host:port</c>.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Destinations { get; } = new();
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-
-            _ = ServeAsync(client);
-        }
-    }
 
     private async Task ServeAsync(TcpClient client)
     {

@@ -7,6 +7,25 @@ namespace Haul.Tests.Http;
 /// <summary>The byte plumbing the test proxies share.</summary>
 internal static class ProxyRelay
 {
+    /// <summary>Hands each connection to <paramref name="serve"/> (not awaited: connections overlap) until stopped.</summary>
+    public static async Task AcceptAsync(TcpListener listener, Func<TcpClient, Task> serve, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            _ = serve(client);
+        }
+    }
+
     /// <summary>Reads up to the blank line that ends an HTTP head; null when the client closed first.</summary>
     public static async Task<string?> ReadHeadAsync(Stream stream, CancellationToken cancellationToken)
     {
