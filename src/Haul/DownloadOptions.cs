@@ -36,6 +36,9 @@ public sealed record DownloadOptions
     /// <summary>The <c>User-Agent</c> header.</summary>
     public string UserAgent { get; init; } = $"haul/{typeof(DownloadOptions).Assembly.GetName().Version?.ToString(3)}";
 
+    /// <summary>Headers, Referer, cookies, credentials, proxies and TLS trust for every request.</summary>
+    public Http.HttpOptions Http { get; init; } = new();
+
     /// <summary>
     /// Connections one large file may use at once (<c>-x</c>, 1 to 32). A file is split only when the
     /// server takes ranges, the size is known and at least twice <see cref="MinSplitSize"/>, and a

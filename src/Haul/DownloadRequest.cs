@@ -30,6 +30,9 @@ public sealed record DownloadRequest(string Url)
     /// <summary>The picture's title on that page.</summary>
     public string? Title { get; init; }
 
+    /// <summary>Headers for this request only (<c>header=</c> lines), over the run's own.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
     /// <summary>A crawl's rules for what to keep once the reply is known.</summary>
     internal Transfer.ContentFilter? Filter { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Haul.Http;
 using Haul.Progress;
 using Haul.Scheduling;
 using Haul.Transfer;
@@ -18,6 +19,7 @@ namespace Haul;
 /// </example>
 public sealed class Downloader : IDisposable
 {
+    private readonly HttpSession _session;
     private readonly HttpClient _client;
     private readonly TimeProvider _timeProvider;
     private readonly ProgressTracker _tracker;
@@ -25,12 +27,14 @@ public sealed class Downloader : IDisposable
     /// <summary>Creates a downloader; every run it starts shares one connection pool.</summary>
     /// <param name="options">The settings; the defaults match <c>haul get</c>.</param>
     /// <param name="timeProvider">The clock for timeouts, backoff and elapsed times.</param>
+    /// <exception cref="ArgumentException">A file named in <see cref="DownloadOptions.Http"/> cannot be read, or a proxy URL is malformed.</exception>
     public Downloader(DownloadOptions? options = null, TimeProvider? timeProvider = null)
     {
         Options = options ?? new DownloadOptions();
         Options.Validate();
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _client = HttpClientFactory.Create(Options);
+        _session = HttpSession.Create(Options, _timeProvider);
+        _client = _session.Client;
         _tracker = new ProgressTracker(_timeProvider);
     }
 
@@ -54,7 +58,7 @@ public sealed class Downloader : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, cancellationToken: cancellationToken);
+        return _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, cancellationToken: cancellationToken), cancellationToken);
     }
 
     /// <summary>Downloads a few URLs into the output directory; see the overload taking requests.</summary>
@@ -71,13 +75,16 @@ public sealed class Downloader : IDisposable
 
     /// <summary>A run whose transfers also keep to a <see cref="HostPacer"/> (the crawler's politeness).</summary>
     internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, CancellationToken cancellationToken) =>
-        DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, cancellationToken);
+        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, cancellationToken), cancellationToken);
+
+    /// <summary>Headers, cookies and credentials of this downloader's requests.</summary>
+    internal HttpSession Session => _session;
 
     /// <summary>A snapshot of the progress of this downloader's runs: counters and the transfers in flight.</summary>
     public DownloadProgress GetProgress() => _tracker.Snapshot();
 
     /// <inheritdoc/>
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _session.Dispose();
 
     private static async IAsyncEnumerable<DownloadRequest> ToRequests(IEnumerable<string> urls)
     {

@@ -24,17 +24,18 @@ internal static class CrawlCommand
         layout.AcceptOnlyFromAmong("host-path", "flat");
         var select = new Option<string[]>("--select") { Description = "CSS[@attr] of pictures, replacing the defaults (repeatable), e.g. 'a.full@href'.", AllowMultipleArgumentsPerToken = false };
         var follow = new Option<string>("--follow") { Description = "CSS of the links to follow.", DefaultValueFactory = _ => "a[href]" };
-        var userAgent = new Option<string?>("--user-agent") { Description = "The User-Agent header (default haul/VERSION)." };
         var maxConcurrent = new Option<int>("--max-concurrent", "-j") { Description = "Picture downloads in flight at once.", DefaultValueFactory = _ => 16 };
         var maxPerHost = new Option<int>("--max-per-host") { Description = "Connections to one host at once.", DefaultValueFactory = _ => 8 };
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no download journal (the crawl frontier is still kept)." };
         var output = new OutputOptions();
         var command = new Command("crawl", "Download every picture of pages, following links within a scope.")
         {
-            urls, dir, depth, scope, maxPages, accept, reject, minSize, ignoreRobots, delay, layout, select, follow, userAgent,
+            urls, dir, depth, scope, maxPages, accept, reject, minSize, ignoreRobots, delay, layout, select, follow,
             maxConcurrent, maxPerHost, noJournal,
         };
         output.AddTo(command);
+        var requestFlags = new RequestFlags();
+        requestFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -46,8 +47,8 @@ internal static class CrawlCommand
                 MaxConcurrent = ArgumentChecks.AtLeast(parseResult.GetValue(maxConcurrent), 1, "--max-concurrent"),
                 MaxPerHost = ArgumentChecks.AtLeast(parseResult.GetValue(maxPerHost), 1, "--max-per-host"),
                 UseJournal = !parseResult.GetValue(noJournal),
-                UserAgent = parseResult.GetValue(userAgent) ?? new DownloadOptions().UserAgent,
             };
+            downloadOptions = await requestFlags.ApplyAsync(parseResult, downloadOptions, io);
             var crawlOptions = new CrawlOptions
             {
                 Depth = parseResult.GetValue(depth) is >= 0 and var levels ? levels : throw new UsageException("--depth must be 0 or more."),

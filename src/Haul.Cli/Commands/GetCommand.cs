@@ -33,6 +33,7 @@ internal static class GetCommand
         var extractMaxRatio = new Option<double>("--extract-max-ratio") { Description = "The largest unpacked-to-packed size ratio.", DefaultValueFactory = _ => 200 };
         var onComplete = new Option<string?>("--on-complete") { Description = "Run this program (no shell) for each finished file; {path}, {url} and {sha256} are replaced." };
         var output = new OutputOptions();
+        var requestFlags = new RequestFlags();
 
         var command = new Command("get", "Download URLs (also: haul URL…).")
         {
@@ -40,6 +41,7 @@ internal static class GetCommand
             noJournal, checkUpdates, archive, dedupe, extract, extractMaxSize, extractMaxEntries, extractMaxRatio, onComplete,
         };
         output.AddTo(command);
+        requestFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -101,6 +103,7 @@ internal static class GetCommand
                     : null,
                 OnComplete = parseResult.GetValue(onComplete),
             };
+            options = await requestFlags.ApplyAsync(parseResult, options, io);
             CheckCombinations(options);
 
             var reader = OpenInput(input, io);

@@ -14,7 +14,18 @@ internal static class DownloadRun
         CliIo io,
         CancellationToken cancellationToken)
     {
-        using var downloader = new Downloader(options);
+        Downloader downloader;
+        try
+        {
+            downloader = new Downloader(options);
+        }
+        catch (ArgumentException ex)
+        {
+            // A cookies, netrc or CA file that cannot be read, a malformed proxy URL.
+            throw new UsageException(ex.Message);
+        }
+
+        using var owned = downloader;
         return await ExecuteAsync(options.Directory, downloader.DownloadAsync(requests, cancellationToken), downloader.GetProgress, mode, io, cancellationToken);
     }
 

@@ -68,6 +68,7 @@ public sealed partial class Crawler : IDisposable
             }
         }
 
+        _downloader.Session.AddNamedOrigins(seeds);
         using var frontier = new CrawlFrontier(_downloader.Options.Directory);
         foreach (var seed in seeds)
         {

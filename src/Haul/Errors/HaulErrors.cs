@@ -20,7 +20,7 @@ internal static class HaulErrors
 
         if (ex.HttpRequestError == HttpRequestError.SecureConnectionError || FindInner<AuthenticationException>(ex) is not null)
         {
-            return new TlsException(url, $"The TLS handshake with {host} failed for {url}: {Innermost(ex).Message}", ex);
+            return new TlsException(url, TlsFailure.Describe(Authority(uri), url, Innermost(ex).Message), ex);
         }
 
         if (FindInner<TimeoutException>(ex) is not null)

@@ -5,7 +5,8 @@ namespace Haul.Input;
 
 /// <summary>
 /// Reads an aria2-style URL list as a stream: a URL at the start of a line, indented
-/// <c>key=value</c> lines under it (<c>out=</c>, <c>dir=</c>, <c>checksum=ALGO=HEX</c>, <c>max-download-limit=RATE</c>), blank lines
+/// <c>key=value</c> lines under it (<c>out=</c>, <c>dir=</c>, <c>checksum=ALGO=HEX</c>, <c>header=Name: value</c>,
+/// <c>max-download-limit=RATE</c>), blank lines
 /// and <c>#</c> comments ignored. Only the entry being read is held in memory.
 /// </summary>
 public static class UrlListReader
@@ -71,6 +72,10 @@ public static class UrlListReader
                 return ByteSize.TryParse(value, out var rate)
                     ? request with { RateLimit = rate }
                     : request with { InputError = $"max-download-limit={value}: a rate is a positive number of bytes per second with an optional K, M or G suffix." };
+            case "header":
+                return Http.HeaderLine.TryParse(value, out var header, out var headerError)
+                    ? request with { Headers = [.. request.Headers, header] }
+                    : request with { InputError = $"header={value}: {headerError} (line {lineNumber})." };
             default:
                 return request with { InputError = $"unknown or empty option '{option}' under {request.Url} (line {lineNumber})." };
         }

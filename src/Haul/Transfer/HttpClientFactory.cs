@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
+using Haul.Http;
 
 namespace Haul.Transfer;
 
 /// <summary>Builds the one <see cref="HttpClient"/> a run shares: pooled connections, no decompression, manual redirects.</summary>
 internal static class HttpClientFactory
 {
-    public static HttpClient Create(DownloadOptions options)
+    public static SocketsHttpHandler CreateHandler(DownloadOptions options, ProxySelector proxy, TlsTrust? trust)
     {
         var handler = new SocketsHttpHandler
         {
@@ -14,8 +15,11 @@ internal static class HttpClientFactory
             AllowAutoRedirect = false,
             // Bytes are saved as served: a .gz stays a .gz.
             AutomaticDecompression = DecompressionMethods.None,
+            // Cookies are the session's (a jar that reads and writes cookies.txt), not the handler's.
             UseCookies = false,
-            UseProxy = false,
+            // Proxies are chosen by the options alone: the library never reads the environment itself.
+            UseProxy = proxy.IsActive,
+            Proxy = proxy.IsActive ? proxy : null,
             ConnectTimeout = options.ConnectTimeout,
             // --max-per-host counts downloads; a split download uses up to -x connections of its own.
             MaxConnectionsPerServer = options.MaxPerHost * options.Connections,
@@ -26,6 +30,19 @@ internal static class HttpClientFactory
             ConnectCallback = ConnectAsync,
         };
 
+        if (trust is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => trust.Validate(certificate, chain, errors);
+        }
+
+        return handler;
+    }
+
+    /// <summary>A client with everything the options ask for (headers, cookies, credentials, proxy, TLS trust).</summary>
+    public static HttpClient Create(DownloadOptions options) => HttpSession.Create(options, TimeProvider.System).Client;
+
+    public static HttpClient Create(HttpMessageHandler handler, DownloadOptions options)
+    {
         var client = new HttpClient(handler, disposeHandler: true)
         {
             // Timeouts are the transfer's job: connect, and idle between bytes. A whole download may take hours.
@@ -43,9 +60,7 @@ internal static class HttpClientFactory
     /// </summary>
     private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var host = context.DnsEndPoint.Host.TrimEnd('.');
-        if (host.Equals("invalid", StringComparison.OrdinalIgnoreCase)
-            || host.EndsWith(".invalid", StringComparison.OrdinalIgnoreCase))
+        if (SessionHandler.IsReservedInvalid(context.DnsEndPoint.Host))
         {
             throw new SocketException((int)SocketError.HostNotFound);
         }

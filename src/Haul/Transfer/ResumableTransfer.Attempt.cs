@@ -164,7 +164,8 @@ internal sealed partial class ResumableTransfer
             HttpResponseMessage response;
             try
             {
-                response = await client.SendAsync(BuildRequest(uri, offset, end, metadata, state.Target.Existing), HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                var request = Http.RequestContext.Attach(BuildRequest(uri, offset, end, metadata, state.Target.Existing), state.Target.Request, state.Target.Uri);
+                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {

@@ -1,0 +1,4 @@
+namespace Haul.Cli.Config;
+
+/// <summary>One <c>key = value</c> line of a config file.</summary>
+internal sealed record ConfigEntry(string Key, string Value, int Line);
