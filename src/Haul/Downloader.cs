@@ -71,7 +71,11 @@ public sealed class Downloader : IDisposable
 
     /// <summary>A run whose transfers also keep to a <see cref="HostPacer"/> (the crawler's politeness).</summary>
     internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, CancellationToken cancellationToken) =>
-        DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, cancellationToken);
+        DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, cancellationToken: cancellationToken);
+
+    /// <summary>A run whose per-host limit and pacing are a job's, shared with the other workers.</summary>
+    internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, IHostGate hostGate, CancellationToken cancellationToken) =>
+        DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, hostGate, cancellationToken);
 
     /// <summary>A snapshot of the progress of this downloader's runs: counters and the transfers in flight.</summary>
     public DownloadProgress GetProgress() => _tracker.Snapshot();
