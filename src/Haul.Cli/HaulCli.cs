@@ -14,6 +14,9 @@ internal static class HaulCli
             CrawlCommand.Create(io),
             ListCommand.Create(io),
             DemoCommand.Create(io),
+            EnqueueCommand.Create(io),
+            WorkerCommand.Create(io),
+            StatusCommand.Create(io),
         };
 
         var parseResult = root.Parse(WithShorthand(root, args));
