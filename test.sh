@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
 # Runs Haul's whole test suite: unit tests and end-to-end tests against in-process loopback
-# servers. Everything the tests need beyond the .NET 10 SDK is installed here when missing.
+# servers and a redis-server. Everything the tests need beyond the .NET 10 SDK is installed here
+# when missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET 10 SDK is required (https://dot.net); 'dotnet' is not on PATH." >&2
   exit 1
+fi
+
+# The distributed mode's tests start their own redis-server (Debian's package) on loopback.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing redis-server" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "test.sh: redis-server is required: apt-get install redis-server (as root)." >&2
+    exit 1
+  fi
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

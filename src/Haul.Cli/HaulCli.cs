@@ -20,6 +20,9 @@ internal static class HaulCli
             ConfigCommand.Create(io),
             CompletionCommand.Create(io),
             DemoCommand.Create(io),
+            EnqueueCommand.Create(io),
+            WorkerCommand.Create(io),
+            StatusCommand.Create(io),
         };
         root.Options.Add(new Option<string?>(ConfigFlag)
         {

@@ -75,7 +75,11 @@ public sealed class Downloader : IDisposable
 
     /// <summary>A run whose transfers also keep to a <see cref="HostPacer"/> (the crawler's politeness).</summary>
     internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, CancellationToken cancellationToken) =>
-        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, cancellationToken), cancellationToken);
+        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, cancellationToken: cancellationToken), cancellationToken);
+
+    /// <summary>A run whose per-host limit and pacing are a job's, shared with the other workers.</summary>
+    internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, IHostGate hostGate, CancellationToken cancellationToken) =>
+        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, hostGate, cancellationToken), cancellationToken);
 
     /// <summary>Headers, cookies and credentials of this downloader's requests.</summary>
     internal HttpSession Session => _session;

@@ -27,15 +27,18 @@ internal static class CrawlCommand
         var maxConcurrent = new Option<int>("--max-concurrent", "-j") { Description = "Picture downloads in flight at once.", DefaultValueFactory = _ => 16 };
         var maxPerHost = new Option<int>("--max-per-host") { Description = "Connections to one host at once.", DefaultValueFactory = _ => 8 };
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no download journal (the crawl frontier is still kept)." };
+        var queue = new Option<string?>("--queue") { Description = "Crawl as one worker of a distributed job, redis://HOST:PORT/JOB: frontier and seen-set in Redis." };
         var output = new OutputOptions();
         var command = new Command("crawl", "Download every picture of pages, following links within a scope.")
         {
             urls, dir, depth, scope, maxPages, accept, reject, minSize, ignoreRobots, delay, layout, select, follow,
-            maxConcurrent, maxPerHost, noJournal,
+            maxConcurrent, maxPerHost, noJournal, queue,
         };
         output.AddTo(command);
         var requestFlags = new RequestFlags();
         requestFlags.AddTo(command);
+        var speedFlags = new SpeedFlags();
+        speedFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -48,7 +51,7 @@ internal static class CrawlCommand
                 MaxPerHost = ArgumentChecks.AtLeast(parseResult.GetValue(maxPerHost), 1, "--max-per-host"),
                 UseJournal = !parseResult.GetValue(noJournal),
             };
-            downloadOptions = await requestFlags.ApplyAsync(parseResult, downloadOptions, io);
+            downloadOptions = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, downloadOptions), io);
             var crawlOptions = new CrawlOptions
             {
                 Depth = parseResult.GetValue(depth) is >= 0 and var levels ? levels : throw new UsageException("--depth must be 0 or more."),
@@ -76,6 +79,11 @@ internal static class CrawlCommand
 
             using (crawler)
             {
+                if (parseResult.GetValue(queue) is { } job)
+                {
+                    return await CrawlQueue.RunAsync(JobArguments.Parse(job), startPages, downloadOptions, crawlOptions, output.Read(parseResult, io), io, cancellationToken);
+                }
+
                 return await DownloadRun.ExecuteAsync(
                     downloadOptions.Directory,
                     crawler.CrawlAsync(startPages, cancellationToken),

@@ -16,9 +16,6 @@ internal static class GetCommand
         var outName = new Option<string?>("--out", "-o") { Description = "The output file name (only with a single URL)." };
         var maxConcurrent = new Option<int>("--max-concurrent", "-j") { Description = "Downloads in flight at once.", DefaultValueFactory = _ => 16 };
         var maxPerHost = new Option<int>("--max-per-host") { Description = "Connections to one host at once.", DefaultValueFactory = _ => 8 };
-        var connections = new Option<int>("--connections", "-x") { Description = "Connections per file: large files are fetched in pieces, in parallel (1-32).", DefaultValueFactory = _ => 1 };
-        var minSplitSize = new Option<string>("--min-split-size") { Description = "Do not split a file into pieces smaller than this (e.g. 8M).", DefaultValueFactory = _ => "8M" };
-        var limitRate = new Option<string?>("--limit-rate") { Description = "Bandwidth cap for the whole run, shared by all transfers (e.g. 500K, 10M)." };
         var retries = new Option<int>("--retries") { Description = "Attempts after the first, for transient faults.", DefaultValueFactory = _ => 5 };
         var timeout = new Option<double>("--timeout") { Description = "Idle timeout in seconds: no byte for this long fails the attempt.", DefaultValueFactory = _ => 60 };
         var connectTimeout = new Option<double>("--connect-timeout") { Description = "Connect timeout in seconds.", DefaultValueFactory = _ => 20 };
@@ -37,11 +34,13 @@ internal static class GetCommand
 
         var command = new Command("get", "Download URLs (also: haul URL…).")
         {
-            urls, inputFile, dir, outName, maxConcurrent, maxPerHost, connections, minSplitSize, limitRate, retries, timeout, connectTimeout, checksum,
+            urls, inputFile, dir, outName, maxConcurrent, maxPerHost, retries, timeout, connectTimeout, checksum,
             noJournal, checkUpdates, archive, dedupe, extract, extractMaxSize, extractMaxEntries, extractMaxRatio, onComplete,
         };
         output.AddTo(command);
         requestFlags.AddTo(command);
+        var speedFlags = new SpeedFlags();
+        speedFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -79,11 +78,6 @@ internal static class GetCommand
                 Directory = parseResult.GetValue(dir)!,
                 MaxConcurrent = ArgumentChecks.AtLeast(parseResult.GetValue(maxConcurrent), 1, "--max-concurrent"),
                 MaxPerHost = ArgumentChecks.AtLeast(parseResult.GetValue(maxPerHost), 1, "--max-per-host"),
-                Connections = ArgumentChecks.Between(parseResult.GetValue(connections), 1, DownloadOptions.MaxConnections, "--connections"),
-                MinSplitSize = ArgumentChecks.Size(parseResult.GetValue(minSplitSize)!, "--min-split-size") is >= 1024 * 1024 and var split
-                    ? split
-                    : throw new UsageException("--min-split-size must be at least 1M."),
-                RateLimit = parseResult.GetValue(limitRate) is { } rate ? ArgumentChecks.Size(rate, "--limit-rate") : null,
                 Retries = ArgumentChecks.AtLeast(parseResult.GetValue(retries), 0, "--retries"),
                 IdleTimeout = Seconds(parseResult.GetValue(timeout), "--timeout"),
                 ConnectTimeout = Seconds(parseResult.GetValue(connectTimeout), "--connect-timeout"),
@@ -103,7 +97,7 @@ internal static class GetCommand
                     : null,
                 OnComplete = parseResult.GetValue(onComplete),
             };
-            options = await requestFlags.ApplyAsync(parseResult, options, io);
+            options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, options), io);
             CheckCombinations(options);
 
             var reader = OpenInput(input, io);

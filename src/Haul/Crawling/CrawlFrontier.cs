@@ -9,10 +9,12 @@ namespace Haul.Crawling;
 /// killed crawl run again continues where it stopped: pending pages are fetched, pictures found but
 /// not downloaded are requested again, nothing done is repeated.
 /// </summary>
-internal sealed class CrawlFrontier : IDisposable
+internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
 {
+    private const int MaxPageAttempts = 3;
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
 
     public CrawlFrontier(string directory)
     {
@@ -75,6 +77,32 @@ internal sealed class CrawlFrontier : IDisposable
             transaction.Commit();
             return fresh;
         }
+    }
+
+    ValueTask ICrawlFrontier.AddPageAsync(FrontierPage page, CancellationToken cancellationToken)
+    {
+        AddPage(page);
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask ICrawlFrontier.PageDoneAsync(FrontierPage page, CancellationToken cancellationToken)
+    {
+        PageDone(page.Key);
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask<IReadOnlyList<FrontierImage>> ICrawlFrontier.RecordPageAsync(FrontierPage page, IReadOnlyList<FrontierImage> images, IReadOnlyList<FrontierPage> links, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<FrontierImage>>(RecordPage(page.Key, images, links));
+
+    /// <summary>The page stays pending for the walk to pick again, until its last attempt in this run.</summary>
+    ValueTask ICrawlFrontier.RetryLaterAsync(FrontierPage page, CancellationToken cancellationToken)
+    {
+        if (_attempts.AddOrUpdate(page.Key, 1, (_, count) => count + 1) >= MaxPageAttempts)
+        {
+            PageDone(page.Key);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Marks downloaded pictures, many per transaction.</summary>

@@ -111,6 +111,9 @@ public sealed partial class Crawler : IDisposable
 
     internal HttpClient Client => _downloader.Client;
 
+    /// <summary>The engine the pictures go through, for a distributed worker that feeds it itself.</summary>
+    internal Downloader Downloader => _downloader;
+
     internal TimeProvider Time => _downloader.Time;
 
     internal Task<PageExtraction> Extract(Stream html, Uri page, string? contentType, CancellationToken cancellationToken) =>

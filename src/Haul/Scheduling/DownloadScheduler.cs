@@ -22,7 +22,8 @@ internal sealed class DownloadScheduler(
     JournalRecorder? journal,
     HostPacer? pacer,
     ProgressTracker tracker,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    IHostGate? hostGate = null)
 {
     /// <summary>Files that may wait for their post-download actions while transfers go on.</summary>
     internal const int ActionBacklog = 256;
@@ -75,7 +76,7 @@ internal sealed class DownloadScheduler(
     {
         using var admission = new SemaphoreSlim(_window, _window);
         using var global = new SemaphoreSlim(options.MaxConcurrent, options.MaxConcurrent);
-        var hosts = new HostLimiter(options.MaxPerHost);
+        var hosts = hostGate ?? new HostLimiter(options.MaxPerHost);
         ExceptionDispatchInfo? failure = null;
         var requests = source.GetAsyncEnumerator(cancellationToken);
         var pending = Task.FromResult(false);
@@ -124,7 +125,7 @@ internal sealed class DownloadScheduler(
     /// <remarks>Never throws: whatever happens becomes a result, so one failure never stops the others.</remarks>
     private async Task RunOneAsync(
         DownloadRequest request,
-        HostLimiter hosts,
+        IHostGate hosts,
         SemaphoreSlim global,
         SemaphoreSlim admission,
         ChannelWriter<DownloadResult> writer,
@@ -168,9 +169,10 @@ internal sealed class DownloadScheduler(
     }
 
     /// <summary>Runs the transfer under both limits; the slots are free again before any action runs.</summary>
-    private async Task<DownloadResult> TransferAsync(DownloadTarget target, HostLimiter hosts, SemaphoreSlim global, CancellationToken cancellationToken)
+    private async Task<DownloadResult> TransferAsync(DownloadTarget target, IHostGate hosts, SemaphoreSlim global, CancellationToken cancellationToken)
     {
-        using var host = await hosts.AcquireAsync(target.HostKey, cancellationToken).ConfigureAwait(false);
+        var host = await hosts.EnterAsync(target.HostKey, cancellationToken).ConfigureAwait(false);
+        await using var hostSlot = host.ConfigureAwait(false);
         if (pacer is not null)
         {
             await pacer.WaitTurnAsync(target.HostKey, cancellationToken).ConfigureAwait(false);

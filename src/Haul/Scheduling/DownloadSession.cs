@@ -21,6 +21,7 @@ internal static class DownloadSession
         TimeProvider timeProvider,
         IAsyncEnumerable<DownloadRequest> requests,
         HostPacer? pacer = null,
+        IHostGate? hostGate = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var journal = options.UseJournal ? DownloadJournal.Open(options.Directory) : null;
@@ -31,7 +32,7 @@ internal static class DownloadSession
         var names = new NameReservations();
         var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, recorder, archive, deduplicator, pacer, timeProvider);
         var planner = new DownloadPlanner(options, names, recorder, archive);
-        var scheduler = new DownloadScheduler(options, planner, transfer, actions, recorder, pacer, tracker, timeProvider);
+        var scheduler = new DownloadScheduler(options, planner, transfer, actions, recorder, pacer, tracker, timeProvider, hostGate);
         await foreach (var result in scheduler.RunAsync(requests, cancellationToken).ConfigureAwait(false))
         {
             yield return result;

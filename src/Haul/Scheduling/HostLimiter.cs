@@ -4,7 +4,7 @@ namespace Haul.Scheduling;
 /// Bounds the transfers to one host. Entries exist only while a host has users, so a run over
 /// millions of hosts keeps only the busy ones in memory.
 /// </summary>
-internal sealed class HostLimiter(int perHost)
+internal sealed class HostLimiter(int perHost) : IHostGate
 {
     private readonly Dictionary<string, Gate> _gates = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _lock = new();
@@ -36,6 +36,9 @@ internal sealed class HostLimiter(int perHost)
         return new Lease(this, host, gate);
     }
 
+    async ValueTask<IAsyncDisposable> IHostGate.EnterAsync(string hostKey, CancellationToken cancellationToken) =>
+        await AcquireAsync(hostKey, cancellationToken).ConfigureAwait(false);
+
     internal int TrackedHosts
     {
         get
@@ -58,12 +61,18 @@ internal sealed class HostLimiter(int perHost)
         }
     }
 
-    internal readonly struct Lease(HostLimiter owner, string host, Gate gate) : IDisposable
+    internal readonly struct Lease(HostLimiter owner, string host, Gate gate) : IDisposable, IAsyncDisposable
     {
         public void Dispose()
         {
             gate.Semaphore.Release();
             owner.Leave(host, gate);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 

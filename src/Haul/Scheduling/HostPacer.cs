@@ -5,8 +5,9 @@ namespace Haul.Scheduling;
 /// <summary>
 /// Spaces requests to one host (<c>--delay</c>, robots.txt <c>Crawl-delay</c>) and makes the whole
 /// host wait when it answers 429 or 503 with <c>Retry-After</c>, not just the request that got it.
+/// With <paramref name="shared"/> the pacing is a job's, across all of its workers.
 /// </summary>
-internal sealed class HostPacer(TimeSpan defaultDelay, TimeProvider timeProvider)
+internal sealed class HostPacer(TimeSpan defaultDelay, TimeProvider timeProvider, ISharedHostPacing? shared = null)
 {
     private readonly ConcurrentDictionary<string, HostState> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
@@ -17,6 +18,12 @@ internal sealed class HostPacer(TimeSpan defaultDelay, TimeProvider timeProvider
     public async ValueTask WaitTurnAsync(string host, CancellationToken cancellationToken)
     {
         var state = State(host);
+        if (shared is not null)
+        {
+            await shared.WaitTurnAsync(host, state.Delay, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         DateTimeOffset slot;
         lock (state)
         {
@@ -35,6 +42,7 @@ internal sealed class HostPacer(TimeSpan defaultDelay, TimeProvider timeProvider
     /// <summary>No request to this host before <paramref name="wait"/> has passed.</summary>
     public void BackOff(string host, TimeSpan wait)
     {
+        shared?.BackOff(host, wait);
         var state = State(host);
         lock (state)
         {

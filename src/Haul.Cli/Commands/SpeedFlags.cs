@@ -1,0 +1,29 @@
+using System.CommandLine;
+
+namespace Haul.Cli.Commands;
+
+/// <summary>The flags that shape transfers, shared by <c>get</c>, <c>crawl</c> and <c>worker</c>: connections per file and bandwidth. Names follow aria2 and wget.</summary>
+internal sealed class SpeedFlags
+{
+    public Option<int> Connections { get; } = new("--connections", "-x") { Description = "Connections per file: large files are fetched in pieces, in parallel (1-32).", DefaultValueFactory = _ => 1 };
+
+    public Option<string> MinSplitSize { get; } = new("--min-split-size") { Description = "Do not split a file into pieces smaller than this (e.g. 8M).", DefaultValueFactory = _ => "8M" };
+
+    public Option<string?> LimitRate { get; } = new("--limit-rate") { Description = "Bandwidth cap for the whole run, shared by all transfers (e.g. 500K, 10M)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Connections);
+        command.Options.Add(MinSplitSize);
+        command.Options.Add(LimitRate);
+    }
+
+    public DownloadOptions Apply(ParseResult parseResult, DownloadOptions options) => options with
+    {
+        Connections = ArgumentChecks.Between(parseResult.GetValue(Connections), 1, DownloadOptions.MaxConnections, "--connections"),
+        MinSplitSize = ArgumentChecks.Size(parseResult.GetValue(MinSplitSize)!, "--min-split-size") is >= 1024 * 1024 and var split
+            ? split
+            : throw new UsageException("--min-split-size must be at least 1M."),
+        RateLimit = parseResult.GetValue(LimitRate) is { } rate ? ArgumentChecks.Size(rate, "--limit-rate") : null,
+    };
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Threading.Channels;
+using Haul.Journal;
+using Haul.Scheduling;
+using Haul.Transfer;
+
+namespace Haul.Crawling;
+
+/// <summary>
+/// Visits one page: robots.txt, pacing, the fetch, redirects, parsing; what the page yields goes to
+/// the frontier in one step. The local crawl's walk and a distributed worker share it.
+/// </summary>
+internal sealed class PageVisitor(
+    Crawler crawler,
+    ICrawlFrontier frontier,
+    HostPacer pacer,
+    RobotsCache? robots)
+{
+    private readonly CrawlOptions _options = crawler.Options;
+
+    /// <summary>Fetches and records the page; returns the pictures this process should download.</summary>
+    /// <remarks>A page that cannot be read is retried later; only cancellation ends the visit with an exception.</remarks>
+    public async Task<IReadOnlyList<FrontierImage>> VisitAsync(FrontierPage page, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FetchAsync(page, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not ChannelClosedException)
+        {
+            await frontier.RetryLaterAsync(page, cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+    }
+
+    private async Task<IReadOnlyList<FrontierImage>> FetchAsync(FrontierPage page, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(page.Url);
+        if (robots is not null && !(await robots.GetAsync(uri, cancellationToken).ConfigureAwait(false)).IsAllowed(uri))
+        {
+            await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        await pacer.WaitTurnAsync(RobotsCache.HostKey(uri), cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await crawler.Client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            await frontier.RetryLaterAsync(page, cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+            {
+                await AddPageAsync(new Uri(uri, location), page.Depth, page, cancellationToken).ConfigureAwait(false);
+                await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
+                return [];
+            }
+
+            if (status is 429 or 503 or >= 500)
+            {
+                if (response.Headers.RetryAfter is { } retryAfter && RetryAfter.From(retryAfter, crawler.Time.GetUtcNow()) is { } wait)
+                {
+                    pacer.BackOff(RobotsCache.HostKey(uri), wait);
+                }
+
+                await frontier.RetryLaterAsync(page, cancellationToken).ConfigureAwait(false);
+                return [];
+            }
+
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (status != (int)HttpStatusCode.OK || mediaType is not ("text/html" or "application/xhtml+xml"))
+            {
+                await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
+                return [];
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var content = await crawler.Extract(body, uri, response.Content.Headers.ContentType?.ToString(), cancellationToken).ConfigureAwait(false);
+            return await RecordAsync(page, content, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<FrontierImage>> RecordAsync(FrontierPage page, PageExtraction content, CancellationToken cancellationToken)
+    {
+        var seed = new Uri(page.Seed);
+        var images = new List<FrontierImage>();
+        foreach (var image in content.Images)
+        {
+            if (ScopeRule.Contains(_options.Scope, seed, image.Url) && ExtensionAllowed(image.Url)
+                && (robots is null || (await robots.GetAsync(image.Url, cancellationToken).ConfigureAwait(false)).IsAllowed(image.Url)))
+            {
+                images.Add(new FrontierImage(UrlKey.From(image.Url), Crawler.WithoutFragment(image.Url), Directory(image.Url), page.Url, image.Alt, image.Title));
+            }
+        }
+
+        // A link to a picture is a picture (the image rules took it), not a page to fetch.
+        var links = page.Depth < _options.Depth
+            ? content.Links
+                .Where(link => ScopeRule.Contains(_options.Scope, seed, link) && !ImageUrl.HasImageExtension(link) && IsHttp(link))
+                .Select(link => new FrontierPage(UrlKey.From(link), Crawler.WithoutFragment(link), page.Depth + 1, page.Seed))
+                .ToList()
+            : [];
+
+        // One step for the page: a crash after it re-requests the new pictures on the next run
+        // (they are recorded, not yet done), and never loses or repeats the page.
+        return await frontier.RecordPageAsync(page, images, links, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask AddPageAsync(Uri link, int depth, FrontierPage from, CancellationToken cancellationToken)
+    {
+        if (IsHttp(link))
+        {
+            await frontier.AddPageAsync(new FrontierPage(UrlKey.From(link), Crawler.WithoutFragment(link), depth, from.Seed), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsHttp(Uri link) => link.Scheme == Uri.UriSchemeHttp || link.Scheme == Uri.UriSchemeHttps;
+
+    private bool ExtensionAllowed(Uri url)
+    {
+        var extension = Path.GetExtension(url.AbsolutePath).TrimStart('.').ToLowerInvariant();
+        if (extension.Length == 0)
+        {
+            return true;
+        }
+
+        return (_options.Accept is null || _options.Accept.Contains(extension))
+            && (_options.Reject is null || !_options.Reject.Contains(extension));
+    }
+
+    private string? Directory(Uri url)
+    {
+        if (_options.Layout == CrawlLayout.Flat)
+        {
+            return null;
+        }
+
+        var path = Uri.UnescapeDataString(url.AbsolutePath);
+        var folder = path[..(path.LastIndexOf('/') + 1)];
+        var host = url.IsDefaultPort ? url.IdnHost : $"{url.IdnHost}_{url.Port}";
+        return host + folder;
+    }
+
+    /// <summary>The download request of a picture found by this crawl, with the crawl's type and size rules.</summary>
+    public DownloadRequest ToRequest(FrontierImage image) => new(image.Url)
+    {
+        Directory = image.Directory,
+        Page = image.Page,
+        Alt = image.Alt,
+        Title = image.Title,
+        Filter = new ContentFilter(_options.Accept, _options.Reject, _options.MinSize),
+    };
+}

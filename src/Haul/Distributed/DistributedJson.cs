@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Haul.Distributed;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(QueueEntry))]
+[JsonSerializable(typeof(CrawlSettings))]
+internal sealed partial class DistributedJson : JsonSerializerContext;
