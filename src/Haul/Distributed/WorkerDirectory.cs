@@ -10,17 +10,30 @@ internal static class WorkerDirectory
 {
     public const string LockName = "worker.lock";
 
-    /// <summary>Holds <c>DIR/.haul/worker.lock</c> open, unshared, for as long as the worker runs.</summary>
+    /// <summary>Holds <c>DIR/.haul/worker.lock</c> open and locked for as long as the worker runs.</summary>
     public static FileStream Lock(string directory)
     {
         var folder = Path.Combine(directory, DownloadJournal.FolderName);
         Directory.CreateDirectory(folder);
+        FileStream? stream = null;
         try
         {
-            return new FileStream(Path.Combine(folder, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.DeleteOnClose);
+            // The file stays behind when the worker ends: deleting it on close would let a second
+            // worker, refused the lock, remove the first one's file on its way out.
+            stream = new FileStream(Path.Combine(folder, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+
+            // A record lock as well as the open's share mode: it holds even where the runtime is told
+            // not to lock files it opens (the haul CLI is, to save two system calls per download).
+            if (!OperatingSystem.IsMacOS())
+            {
+                stream.Lock(0, 1);
+            }
+
+            return stream;
         }
         catch (IOException ex)
         {
+            stream?.Dispose();
             throw new WorkerDirectoryInUseException(directory, ex);
         }
     }

@@ -58,7 +58,9 @@ internal sealed class ProgressTracker(TimeProvider timeProvider)
             Skipped = Volatile.Read(ref _skipped),
             Failed = Volatile.Read(ref _failed),
             BytesReceived = Volatile.Read(ref _bytes),
-            Active = [.. _active.OrderBy(pair => pair.Key).Select(pair => pair.Value.Snapshot())],
+            // ToArray is the dictionary's own atomic copy; LINQ would size an array by Count and
+            // then copy, and a transfer ending in between leaves empty slots behind.
+            Active = [.. _active.ToArray().OrderBy(pair => pair.Key).Select(pair => pair.Value.Snapshot())],
         };
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 
 namespace Haul.Storage;
 
@@ -106,7 +107,7 @@ internal sealed class PartFile
     /// Opens the .part of a segmented download for writes at any offset, at its full length; a new
     /// one gets its disk space reserved up front.
     /// </summary>
-    public Microsoft.Win32.SafeHandles.SafeFileHandle OpenForPieces(long length, bool fresh)
+    public SafeFileHandle OpenForPieces(long length, bool fresh)
     {
         _partSeen = true;
         var handle = fresh
@@ -128,18 +129,42 @@ internal sealed class PartFile
         }
     }
 
-    public FileStream OpenForWrite(long offset)
+    /// <summary>
+    /// Opens the .part for writes from <paramref name="offset"/> on (bytes past it are cut off). A
+    /// new .part is created exclusively, which needs no truncation: one system call where there is
+    /// nothing to resume.
+    /// </summary>
+    public SafeFileHandle OpenForWrite(long offset)
     {
+        var existed = _partSeen;
         _partSeen = true;
-        if (offset == 0)
+        if (offset == 0 && !existed)
         {
-            return new FileStream(Path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+            try
+            {
+                return File.OpenHandle(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous);
+            }
+            catch (IOException) when (File.Exists(Path))
+            {
+                // A .part appeared since it was looked for: truncate it below.
+            }
         }
 
-        var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
-        stream.SetLength(offset);
-        stream.Position = offset;
-        return stream;
+        var handle = File.OpenHandle(Path, offset == 0 ? FileMode.Create : FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous);
+        try
+        {
+            if (offset > 0 && RandomAccess.GetLength(handle) != offset)
+            {
+                RandomAccess.SetLength(handle, offset);
+            }
+
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     public void Delete()
@@ -157,11 +182,11 @@ internal sealed class PartFile
     /// </summary>
     public bool TryCommit(string finalPath, bool replace = false)
     {
-        try
+        if (replace)
         {
-            File.Move(Path, finalPath, overwrite: replace);
+            File.Move(Path, finalPath, overwrite: true);
         }
-        catch (IOException) when (!replace && File.Exists(finalPath))
+        else if (!AtomicRename.TryMoveNoReplace(Path, finalPath))
         {
             return false;
         }

@@ -103,7 +103,7 @@ internal sealed partial class ResumableTransfer
         await state.Digest.SyncWithFileAsync(state.Part.Path, offset, options.BufferSize, cancellationToken).ConfigureAwait(false);
         state.Progress.SetPosition(offset, length);
 
-        FileStream file;
+        Microsoft.Win32.SafeHandles.SafeFileHandle file;
         try
         {
             file = state.Part.OpenForWrite(offset);
@@ -113,9 +113,9 @@ internal sealed partial class ResumableTransfer
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }
 
-        await using (file.ConfigureAwait(false))
+        using (file)
         {
-            var received = await CopyBodyAsync(state, response, file, idle, linked.Token, cancellationToken).ConfigureAwait(false);
+            var received = await CopyBodyAsync(state, response, file, offset, idle, linked.Token, cancellationToken).ConfigureAwait(false);
             if (headers.ContentLength is { } expected && received < expected)
             {
                 throw HaulErrors.ShortBody(state.Url, offset + received, offset + expected);

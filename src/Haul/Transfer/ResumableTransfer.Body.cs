@@ -1,6 +1,7 @@
 using System.Buffers;
 using Haul.Errors;
 using Haul.Storage;
+using Microsoft.Win32.SafeHandles;
 
 namespace Haul.Transfer;
 
@@ -12,18 +13,27 @@ internal sealed partial class ResumableTransfer
     /// </summary>
     internal const int MetadataThreshold = 1024 * 1024;
 
-    /// <summary>Streams the body into the file through one pooled buffer; returns the bytes received.</summary>
+    /// <summary>
+    /// Streams the body into the file from <paramref name="offset"/> through one pooled buffer;
+    /// returns the bytes received. What arrives is gathered in the buffer and written when the
+    /// buffer is full, the body ends, or the network has nothing more at hand (then the write
+    /// overlaps the wait): a small file costs one write however the network sliced it.
+    /// </summary>
     private async Task<long> CopyBodyAsync(
         TransferState state,
         HttpResponseMessage response,
-        FileStream file,
+        SafeFileHandle file,
+        long offset,
         CancellationTokenSource idle,
         CancellationToken token,
         CancellationToken cancellationToken)
     {
         var readSize = ReadSize(state);
-        var buffer = ArrayPool<byte>.Shared.Rent(readSize);
-        long received = 0;
+        var size = options.BufferSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        var position = offset;
+        var start = 0;
+        var filled = 0;
         try
         {
             var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
@@ -31,12 +41,30 @@ internal sealed partial class ResumableTransfer
             {
                 while (true)
                 {
-                    await ThrottleAsync(state, readSize, cancellationToken).ConfigureAwait(false);
+                    if (filled == size)
+                    {
+                        await WriteChunkAsync(state, file, buffer.AsMemory(start, filled - start), position, cancellationToken).ConfigureAwait(false);
+                        position += filled - start;
+                        start = filled = 0;
+                    }
+
+                    var want = Math.Min(readSize, size - filled);
+                    await ThrottleAsync(state, want, cancellationToken).ConfigureAwait(false);
                     idle.CancelAfter(options.IdleTimeout);
                     int read;
                     try
                     {
-                        read = await body.ReadAsync(buffer.AsMemory(0, readSize), token).ConfigureAwait(false);
+                        var reading = body.ReadAsync(buffer.AsMemory(filled, want), token);
+                        if (!reading.IsCompleted && filled > start)
+                        {
+                            // Nothing more at hand: write what is gathered while the next bytes travel.
+                            var pending = buffer.AsMemory(start, filled - start);
+                            start = filled;
+                            await WriteWhileReadingAsync(state, file, pending, position, reading, cancellationToken).ConfigureAwait(false);
+                            position += pending.Length;
+                        }
+
+                        read = await reading.ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
@@ -44,6 +72,8 @@ internal sealed partial class ResumableTransfer
                     }
                     catch (Exception ex) when (ex is IOException or HttpRequestException)
                     {
+                        // Keep what arrived before the break: the next attempt resumes after it.
+                        await WriteChunkAsync(state, file, buffer.AsMemory(start, filled - start), position, cancellationToken).ConfigureAwait(false);
                         throw HaulErrors.BodyInterrupted(
                             state.Url,
                             response.RequestMessage?.RequestUri ?? state.Target.Uri,
@@ -52,29 +82,14 @@ internal sealed partial class ResumableTransfer
                             ex);
                     }
 
-                    Unthrottle(state, readSize - read);
+                    Unthrottle(state, want - read);
                     if (read == 0)
                     {
-                        return received;
+                        await WriteChunkAsync(state, file, buffer.AsMemory(start, filled - start), position, cancellationToken).ConfigureAwait(false);
+                        return position + filled - start - offset;
                     }
 
-                    idle.CancelAfter(options.IdleTimeout);
-                    try
-                    {
-                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                    {
-                        throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
-                    }
-
-                    state.Digest.Append(buffer.AsSpan(0, read));
-                    if (!state.Part.MetadataSaved && state.Digest.Length >= MetadataThreshold)
-                    {
-                        await WriteStorageAsync(state, () => state.Part.SaveMetadataAsync(cancellationToken)).ConfigureAwait(false);
-                    }
-
-                    received += read;
+                    filled += read;
                     state.Progress.Advance(read);
                     tracker.AddBytes(read);
                 }
@@ -83,6 +98,44 @@ internal sealed partial class ResumableTransfer
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes <paramref name="data"/> while a read is under way; a failed write leaves the read to be observed, not lost.</summary>
+    private async ValueTask WriteWhileReadingAsync(TransferState state, SafeFileHandle file, ReadOnlyMemory<byte> data, long position, ValueTask<int> reading, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteChunkAsync(state, file, data, position, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _ = reading.AsTask().ContinueWith(static read => _ = read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="data"/> at <paramref name="position"/> and hashes it.</summary>
+    private async ValueTask WriteChunkAsync(TransferState state, SafeFileHandle file, ReadOnlyMemory<byte> data, long position, CancellationToken cancellationToken)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            await RandomAccess.WriteAsync(file, data, position, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
+        }
+
+        state.Digest.Append(data.Span);
+        if (!state.Part.MetadataSaved && state.Digest.Length >= MetadataThreshold)
+        {
+            await WriteStorageAsync(state, () => state.Part.SaveMetadataAsync(cancellationToken)).ConfigureAwait(false);
         }
     }
 

@@ -25,6 +25,9 @@ internal sealed partial class ResumableTransfer(
     /// <summary>The run's bandwidth limit (<c>--limit-rate</c>), one bucket shared by every transfer.</summary>
     private readonly TokenBucket? _rateLimit = options.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null;
 
+    /// <summary>Directories this run has made sure of: one mkdir per directory, not one per file.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _directories = new(StringComparer.Ordinal);
+
     public async Task<DownloadResult> RunAsync(DownloadTarget target, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
@@ -36,7 +39,11 @@ internal sealed partial class ResumableTransfer(
 
         try
         {
-            Directory.CreateDirectory(target.Directory);
+            if (!_directories.ContainsKey(target.Directory))
+            {
+                Directory.CreateDirectory(target.Directory);
+                _directories.TryAdd(target.Directory, 0);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
