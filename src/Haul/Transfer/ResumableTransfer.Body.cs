@@ -13,6 +13,11 @@ internal sealed partial class ResumableTransfer
     /// </summary>
     internal const int MetadataThreshold = 1024 * 1024;
 
+    /// <summary>A body at least this long is copied through <see cref="LargeBodyBuffer"/>.</summary>
+    private const long LargeBody = 8L * 1024 * 1024;
+
+    private const int LargeBodyBuffer = 256 * 1024;
+
     /// <summary>
     /// Streams the body into the file from <paramref name="offset"/> through one pooled buffer;
     /// returns the bytes received. What arrives is gathered in the buffer and written when the
@@ -29,7 +34,8 @@ internal sealed partial class ResumableTransfer
         CancellationToken cancellationToken)
     {
         var readSize = ReadSize(state);
-        var size = options.BufferSize;
+        // A large body gets a larger buffer: fewer, larger writes, and fewer hand-offs between threads.
+        var size = (response.Content.Headers.ContentLength ?? 0) >= LargeBody ? Math.Max(options.BufferSize, LargeBodyBuffer) : options.BufferSize;
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         var position = offset;
         var start = 0;
