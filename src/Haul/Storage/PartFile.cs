@@ -110,23 +110,11 @@ internal sealed class PartFile
     public SafeFileHandle OpenForPieces(long length, bool fresh)
     {
         _partSeen = true;
-        var handle = fresh
-            ? File.OpenHandle(Path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous, preallocationSize: length)
-            : File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous);
-        try
-        {
-            if (RandomAccess.GetLength(handle) != length)
-            {
-                RandomAccess.SetLength(handle, length);
-            }
-
-            return handle;
-        }
-        catch
-        {
-            handle.Dispose();
-            throw;
-        }
+        return WithLength(
+            fresh
+                ? File.OpenHandle(Path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous, preallocationSize: length)
+                : File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous),
+            length);
     }
 
     /// <summary>
@@ -150,12 +138,19 @@ internal sealed class PartFile
             }
         }
 
-        var handle = File.OpenHandle(Path, offset == 0 ? FileMode.Create : FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous);
+        return offset == 0
+            ? File.OpenHandle(Path, FileMode.Create, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous)
+            : WithLength(File.OpenHandle(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous), offset);
+    }
+
+    /// <summary>Cuts or extends the file to <paramref name="length"/> bytes where it is not that long already.</summary>
+    private static SafeFileHandle WithLength(SafeFileHandle handle, long length)
+    {
         try
         {
-            if (offset > 0 && RandomAccess.GetLength(handle) != offset)
+            if (RandomAccess.GetLength(handle) != length)
             {
-                RandomAccess.SetLength(handle, offset);
+                RandomAccess.SetLength(handle, length);
             }
 
             return handle;

@@ -51,17 +51,7 @@ internal sealed class BodyDigest : IDisposable
         var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         try
         {
-            while (Length < length)
-            {
-                var want = (int)Math.Min(buffer.Length, length - Length);
-                var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, want), Length, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    throw new IOException($"'{path}' is shorter than {length} bytes.");
-                }
-
-                Append(buffer.AsSpan(0, read));
-            }
+            await AppendFromFileAsync(handle, length, buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

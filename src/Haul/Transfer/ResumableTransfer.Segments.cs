@@ -39,14 +39,14 @@ internal sealed partial class ResumableTransfer
         var length = metadata.Length!.Value;
         var map = PieceMap.Plan(length, options.Connections, options.MinSplitSize, StealFloor);
         metadata = metadata with { Pieces = map.Snapshot() };
-        SafeFileHandle handle;
+        var handle = OpenPieces(state, length, fresh: true);
         try
         {
-            handle = state.Part.OpenForPieces(length, fresh: true);
             await state.Part.SaveMetadataAsync(metadata, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            handle.Dispose();
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }
 
@@ -58,17 +58,20 @@ internal sealed partial class ResumableTransfer
     /// <summary>Goes on with a segmented download a killed run or failed attempt left: each unfinished piece where it stopped.</summary>
     private async Task<AttemptOutcome> ResumePiecesAsync(TransferState state, PartMetadata metadata, PieceMap map, CancellationToken cancellationToken)
     {
-        SafeFileHandle handle;
+        var handle = OpenPieces(state, map.Length, fresh: false);
+        return await RunPiecesAsync(state, metadata, map, handle, state.Target.Uri, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static SafeFileHandle OpenPieces(TransferState state, long length, bool fresh)
+    {
         try
         {
-            handle = state.Part.OpenForPieces(map.Length, fresh: false);
+            return state.Part.OpenForPieces(length, fresh);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }
-
-        return await RunPiecesAsync(state, metadata, map, handle, state.Target.Uri, null, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<AttemptOutcome> RunPiecesAsync(
@@ -199,11 +202,7 @@ internal sealed partial class ResumableTransfer
                 }
                 catch (HaulException ex) when (!run.Stop.IsCancellationRequested)
                 {
-                    if (ex is HttpStatusException { StatusCode: 429 or 503, RetryAfter: { } retryAfter })
-                    {
-                        pacer?.BackOff(run.State.Target.HostKey, retryAfter);
-                    }
-
+                    PauseHostIfAsked(ex, run.State.Target);
                     failures = piece.Written > before ? 1 : failures + 1;
                     if (retryPolicy.NextDelay(ex, failures) is not { } delay)
                     {
@@ -372,7 +371,7 @@ internal sealed partial class ResumableTransfer
         {
             Interlocked.Exchange(ref run.UnsavedBytes, 0);
             Interlocked.Exchange(ref run.SavedAt, timeProvider.GetTimestamp());
-            await run.State.Part.SaveMetadataAsync(run.Metadata with { Pieces = run.Map.Snapshot() }, run.Stop.Token).ConfigureAwait(false);
+            await SaveMapAsync(run, run.Stop.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -388,13 +387,16 @@ internal sealed partial class ResumableTransfer
     {
         try
         {
-            await run.State.Part.SaveMetadataAsync(run.Metadata with { Pieces = run.Map.Snapshot() }, CancellationToken.None).ConfigureAwait(false);
+            await SaveMapAsync(run, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The last periodic save stands: it claims no more than was written.
         }
     }
+
+    private static ValueTask SaveMapAsync(SegmentRun run, CancellationToken cancellationToken) =>
+        run.State.Part.SaveMetadataAsync(run.Metadata with { Pieces = run.Map.Snapshot() }, cancellationToken);
 
     /// <summary>What the connections of one segmented download share.</summary>
     private sealed class SegmentRun(

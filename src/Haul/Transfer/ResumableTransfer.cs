@@ -83,12 +83,7 @@ internal sealed partial class ResumableTransfer(
                 }
                 catch (HaulException ex)
                 {
-                    if (ex is HttpStatusException { StatusCode: 429 or 503, RetryAfter: { } retryAfter })
-                    {
-                        // The host asked for a pause: every request to it waits, not just this one.
-                        pacer?.BackOff(target.HostKey, retryAfter);
-                    }
-
+                    PauseHostIfAsked(ex, target);
                     await SaveMetadataQuietlyAsync(state).ConfigureAwait(false);
                     if (state.RetriesSpent || retryPolicy.NextDelay(ex, attempt) is not { } delay)
                     {
@@ -112,6 +107,15 @@ internal sealed partial class ResumableTransfer(
         finally
         {
             tracker.Stop(id);
+        }
+    }
+
+    /// <summary>A 429 or 503 with Retry-After: the host asked for a pause, so every request to it waits, not just this one.</summary>
+    private void PauseHostIfAsked(HaulException error, DownloadTarget target)
+    {
+        if (error is HttpStatusException { StatusCode: 429 or 503, RetryAfter: { } retryAfter })
+        {
+            pacer?.BackOff(target.HostKey, retryAfter);
         }
     }
 
