@@ -72,6 +72,25 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <param name="partPath">With <paramref name="dropAfter"/>: the client's .part file, to drop only once it holds every byte sent.</param>
     public async Task ServeAsync(HttpContext context, byte[] content, string? etag = "\"v1\"", bool honourRange = true, int? dropAfter = null, string? partPath = null)
     {
+        var (start, end) = StartReply(context, content.Length, etag, honourRange);
+        var count = (int)(end + 1 - start);
+        if (dropAfter is { } cut && cut < count)
+        {
+            await WriteBodyAsync(context, content.AsMemory((int)start, cut));
+            await DropConnectionAsync(context, partPath, start + cut);
+            return;
+        }
+
+        await WriteBodyAsync(context, content.AsMemory((int)start, count));
+    }
+
+    /// <summary>
+    /// Sets the status and headers of a reply as a good static server would (ETag, Accept-Ranges,
+    /// Content-Length; a 206 with Content-Range when the Range is honoured and If-Range matches)
+    /// and returns the inclusive span of the file's bytes the body must carry.
+    /// </summary>
+    public static (long Start, long End) StartReply(HttpContext context, long length, string? etag = "\"v1\"", bool honourRange = true)
+    {
         var response = context.Response;
         if (etag is not null)
         {
@@ -83,26 +102,17 @@ public sealed class LoopbackServer : IAsyncDisposable
             response.Headers.AcceptRanges = "bytes";
         }
 
-        long start = 0;
-        long end = content.Length - 1;
+        (long Start, long End) span = (0, length - 1);
         var ifRange = context.Request.Headers.IfRange.ToString();
-        if (honourRange && (ifRange.Length == 0 || ifRange == etag) && ParseRange(context.Request.Headers.Range.ToString(), content.Length) is { } range)
+        if (honourRange && (ifRange.Length == 0 || ifRange == etag) && ParseRange(context.Request.Headers.Range.ToString(), length) is { } range)
         {
-            (start, end) = range;
+            span = range;
             response.StatusCode = StatusCodes.Status206PartialContent;
-            response.Headers.ContentRange = $"bytes {start}-{end}/{content.Length}";
+            response.Headers.ContentRange = $"bytes {span.Start}-{span.End}/{length}";
         }
 
-        response.ContentLength = end + 1 - start;
-        var count = (int)(end + 1 - start);
-        if (dropAfter is { } cut && cut < count)
-        {
-            await WriteBodyAsync(context, content.AsMemory((int)start, cut));
-            await DropConnectionAsync(context, partPath, start + cut);
-            return;
-        }
-
-        await WriteBodyAsync(context, content.AsMemory((int)start, count));
+        response.ContentLength = span.End + 1 - span.Start;
+        return span;
     }
 
     /// <summary>A single <c>bytes=FROM-</c> or <c>bytes=FROM-TO</c> range within the file, as inclusive offsets.</summary>

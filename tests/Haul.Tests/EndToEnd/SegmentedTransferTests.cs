@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Haul.Errors;
 using Haul.Tests.Cli;
-using Microsoft.AspNetCore.Http;
 
 namespace Haul.Tests.EndToEnd;
 
@@ -56,43 +55,18 @@ public sealed class SegmentedTransferTests
         server.BodyBytes.ShouldBeLessThan(2L * size);
     }
 
-    [Fact]
-    public async Task Download_SmallerThanTwoPieces_IsOneStream()
+    [Theory]
+    [InlineData((2 * MiB) - 1, true, true)] // smaller than two pieces
+    [InlineData(6 * MiB, false, true)] // a server that ignores Range
+    [InlineData(6 * MiB, true, false)] // no validator for If-Range
+    public async Task Download_NotWorthOrNotSafeToSplit_IsOneStream(int size, bool honourRange, bool validator)
     {
-        var content = TestData.Bytes((2 * MiB) - 1);
+        var content = TestData.Bytes(size);
         await using var server = await LoopbackServer.StartAsync();
-        server.MapFile("/small.bin", content);
+        server.Map("/one.bin", (context, _) => server.ServeAsync(context, content, validator ? "\"v1\"" : null, honourRange));
         using var temp = new TempDirectory();
 
-        var result = await DownloaderHarness.RunOneAsync(Split(temp.Out, 8), new DownloadRequest(server.Url("/small.bin")));
-
-        result.Sha256.ShouldBe(TestData.Sha256(content));
-        server.Requests.Count.ShouldBe(1);
-    }
-
-    [Fact]
-    public async Task Download_ServerWithoutRanges_FallsBackToOneStream()
-    {
-        var content = TestData.Bytes(6 * MiB);
-        await using var server = await LoopbackServer.StartAsync();
-        server.Map("/plain.bin", (context, _) => server.ServeAsync(context, content, honourRange: false));
-        using var temp = new TempDirectory();
-
-        var result = await DownloaderHarness.RunOneAsync(Split(temp.Out, 4), new DownloadRequest(server.Url("/plain.bin")));
-
-        result.Sha256.ShouldBe(TestData.Sha256(content));
-        server.Requests.Count.ShouldBe(1);
-    }
-
-    [Fact]
-    public async Task Download_WithoutValidator_IsNotSplit()
-    {
-        var content = TestData.Bytes(6 * MiB);
-        await using var server = await LoopbackServer.StartAsync();
-        server.Map("/anon.bin", (context, _) => server.ServeAsync(context, content, etag: null));
-        using var temp = new TempDirectory();
-
-        var result = await DownloaderHarness.RunOneAsync(Split(temp.Out, 4), new DownloadRequest(server.Url("/anon.bin")));
+        var result = await DownloaderHarness.RunOneAsync(Split(temp.Out, 8), new DownloadRequest(server.Url("/one.bin")));
 
         result.Sha256.ShouldBe(TestData.Sha256(content));
         server.Requests.Count.ShouldBe(1);
@@ -187,10 +161,7 @@ public sealed class SegmentedTransferTests
             if (range is { Start: 2 * MiB } slow)
             {
                 // The second piece sends a little, then holds until someone takes over its back half.
-                context.Response.StatusCode = StatusCodes.Status206PartialContent;
-                context.Response.Headers.ETag = "\"v1\"";
-                context.Response.Headers.ContentRange = $"bytes {slow.Start}-{slow.End}/{content.Length}";
-                context.Response.ContentLength = slow.End + 1 - slow.Start;
+                LoopbackServer.StartReply(context, content.Length);
                 await server.WriteBodyAsync(context, content.AsMemory((int)slow.Start, 64 * 1024));
                 await context.Response.Body.FlushAsync();
                 await stolen.Task.WaitAsync(context.RequestAborted);
@@ -218,7 +189,6 @@ public sealed class SegmentedTransferTests
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Map("/resume.bin", async (context, _) =>
         {
-            var range = LoopbackServer.ParseRange(context.Request.Headers.Range.ToString(), content.Length);
             if (gate.Task.IsCompleted)
             {
                 await server.ServeAsync(context, content);
@@ -226,16 +196,7 @@ public sealed class SegmentedTransferTests
             }
 
             // First run: each reply sends its first 512 KiB and then holds, until the run is stopped.
-            var (start, end) = range ?? (0, content.Length - 1);
-            context.Response.StatusCode = range is null ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
-            context.Response.Headers.ETag = "\"v1\"";
-            context.Response.Headers.AcceptRanges = "bytes";
-            if (range is not null)
-            {
-                context.Response.Headers.ContentRange = $"bytes {start}-{end}/{content.Length}";
-            }
-
-            context.Response.ContentLength = end + 1 - start;
+            var (start, end) = LoopbackServer.StartReply(context, content.Length);
             await server.WriteBodyAsync(context, content.AsMemory((int)start, 512 * 1024));
             await context.Response.Body.FlushAsync();
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -315,16 +276,7 @@ public sealed class SegmentedTransferTests
             }
 
             // Before the kill: a trickle, so the process is killed with every piece part-way.
-            var (start, end) = range ?? (0, content.Length - 1);
-            context.Response.StatusCode = range is null ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
-            context.Response.Headers.ETag = "\"v1\"";
-            context.Response.Headers.AcceptRanges = "bytes";
-            if (range is not null)
-            {
-                context.Response.Headers.ContentRange = $"bytes {start}-{end}/{content.Length}";
-            }
-
-            context.Response.ContentLength = end + 1 - start;
+            var (start, end) = LoopbackServer.StartReply(context, content.Length);
             for (var at = start; at <= end && !context.RequestAborted.IsCancellationRequested; at += 32 * 1024)
             {
                 await server.WriteBodyAsync(context, content.AsMemory((int)at, (int)Math.Min(32 * 1024, end + 1 - at)));
