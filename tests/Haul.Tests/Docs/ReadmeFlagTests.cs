@@ -42,7 +42,7 @@ public sealed class ReadmeFlagTests
     }
 
     [Fact]
-    public void FlagTables_UnknownFlagInARow_Found()
+    public void FlagTablesRead_WorkerAndPlainTables_FlagsAndCommandOfEachRow()
     {
         const string markdown = """
             | `haul worker` flag | meaning (default) |
