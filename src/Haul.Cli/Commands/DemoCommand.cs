@@ -45,7 +45,7 @@ internal static class DemoCommand
             }
 
             using var crawler = new Crawler(options with { Directory = galleryDirectory }, new CrawlOptions { Depth = 1, Layout = CrawlLayout.Flat });
-            var crawled = await DownloadRun.ExecuteAsync(galleryDirectory, crawler.CrawlAsync([start], cancellationToken), crawler.GetProgress, mode, io, cancellationToken);
+            var crawled = await DownloadRun.ExecuteAsync(galleryDirectory, token => crawler.CrawlAsync([start], token), crawler.GetProgress, mode, io, cancellationToken);
             return Math.Max(downloaded, crawled);
         });
         return command;
