@@ -32,6 +32,17 @@ public sealed class ExitCodeTests
     }
 
     [Theory]
+    [InlineData("list")]
+    [InlineData("crawl", "http://127.0.0.1:9/")]
+    public async Task OtherCommands_EmptyDirectory_UsageError(params string[] args)
+    {
+        var run = await CliRun.RunAsync([.. args, "-d", ""]);
+
+        run.ExitCode.ShouldBe(ExitCodes.Usage);
+        run.Error.ShouldStartWith("haul: -d/--dir needs a directory name");
+    }
+
+    [Theory]
     [InlineData("crawl", "--depth", "-1", "--depth must be a whole number from 0 to 1000")]
     [InlineData("crawl", "--max-pages", "0", "--max-pages must be a whole number from 1 to")]
     [InlineData("crawl", "--delay", "99999999999", "--delay must be a whole number from 0 to 3600000")]
