@@ -31,7 +31,7 @@ internal static class DemoCommand
 
             var options = new DownloadOptions { Directory = directory, RetryBaseDelay = TimeSpan.FromMilliseconds(200) };
             var downloaded = await DownloadRun.ExecuteAsync(options, Requests(site), mode, io, cancellationToken);
-            if (downloaded == ExitCodes.Interrupted)
+            if (downloaded is ExitCodes.Interrupted or ExitCodes.OutputClosed)
             {
                 return downloaded;
             }
