@@ -9,6 +9,9 @@ internal sealed record CliIo(TextReader In, TextWriter Out, TextWriter Error, bo
     /// </summary>
     public Func<string, string?> Environment { get; init; } = _ => null;
 
+    /// <summary>Cancelled when nobody reads <see cref="Out"/> any more (the other end of a pipe closed).</summary>
+    public CancellationToken OutputClosed { get; init; }
+
     /// <remarks>
     /// Stdin is read through its stream, not <see cref="Console.In"/>: the latter reads lines
     /// synchronously even when asked asynchronously, which would block a run until input arrives.
@@ -17,5 +20,6 @@ internal sealed record CliIo(TextReader In, TextWriter Out, TextWriter Error, bo
         new(new StreamReader(Console.OpenStandardInput()), Console.Out, Console.Error, !Console.IsErrorRedirected)
         {
             Environment = System.Environment.GetEnvironmentVariable,
+            OutputClosed = StdoutWatch.ClosedToken(),
         };
 }

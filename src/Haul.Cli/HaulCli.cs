@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Haul.Cli.Commands;
+using Haul.Actions;
 using Haul.Cli.Config;
 
 namespace Haul.Cli;
@@ -46,29 +47,47 @@ internal static class HaulCli
 
     public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken cancellationToken = default)
     {
-        var root = CreateRoot(io);
-        var commandLine = WithShorthand(root, args);
-        var parseResult = root.Parse(commandLine);
-
         try
         {
-            if (parseResult.Errors.Count == 0 && ConfigMerge.Applies(parseResult.CommandResult.Command)
-                && ConfigFile.Load(parseResult.GetValue<string?>(ConfigFlag), io.Environment) is { } config)
-            {
-                parseResult = root.Parse(ConfigMerge.Apply(root, commandLine, parseResult, config));
-            }
+            return await ParseAndInvokeAsync(args, io, cancellationToken);
         }
         catch (UsageException ex)
         {
-            await io.Error.WriteLineAsync($"haul: {ex.Message}");
+            await io.Error.WriteLineAsync($"haul: {DisplayText.Safe(ex.Message)}");
             return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception ex)
+        {
+            // A bug, or a failure nobody foresaw: one line, never a stack trace or a .NET type name.
+            await io.Error.WriteLineAsync($"haul: internal error: {InternalErrorText.For(ex)}");
+            return ExitCodes.SomeFailed;
+        }
+    }
+
+    private static async Task<int> ParseAndInvokeAsync(string[] args, CliIo io, CancellationToken cancellationToken)
+    {
+        var root = CreateRoot(io);
+        if (UnknownCommand.Find(root, args) is { } unknown)
+        {
+            await io.Error.WriteLineAsync($"haul: {unknown}");
+            return ExitCodes.Usage;
+        }
+
+        var commandLine = WithShorthand(root, args);
+        var parseResult = root.Parse(commandLine);
+        if (parseResult.Errors.Count == 0 && ConfigMerge.Applies(parseResult.CommandResult.Command)
+            && ConfigFile.Load(parseResult.GetValue<string?>(ConfigFlag), io.Environment) is { } config)
+        {
+            parseResult = root.Parse(ConfigMerge.Apply(root, commandLine, parseResult, config));
         }
 
         if (parseResult.Errors.Count > 0 && parseResult.Action is not HelpWithExamples)
         {
-            // Some parser messages span lines (the allowed values, one per line): keep it to one.
-            var message = string.Join(' ', parseResult.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            await io.Error.WriteLineAsync($"haul: {message} (see 'haul --help')");
+            await io.Error.WriteLineAsync($"haul: {ParserMessage.Clean(parseResult.Errors[0].Message)} (see 'haul --help')");
             return ExitCodes.Usage;
         }
 
@@ -81,15 +100,7 @@ internal static class HaulCli
             ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
         };
 
-        try
-        {
-            return await parseResult.InvokeAsync(invocation, cancellationToken);
-        }
-        catch (UsageException ex)
-        {
-            await io.Error.WriteLineAsync($"haul: {ex.Message}");
-            return ExitCodes.Usage;
-        }
+        return await parseResult.InvokeAsync(invocation, cancellationToken);
     }
 
     /// <summary><c>haul URL…</c> means <c>haul get URL…</c>; a leading <c>--config FILE</c> is looked past.</summary>

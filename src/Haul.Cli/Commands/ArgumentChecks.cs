@@ -3,11 +3,11 @@ namespace Haul.Cli.Commands;
 /// <summary>Checks shared by the commands; each failure is a one-line usage error (exit 2).</summary>
 internal static class ArgumentChecks
 {
-    public static int AtLeast(int value, int minimum, string flag) =>
-        value >= minimum ? value : throw new UsageException($"{flag} must be at least {minimum}, not {value}.");
-
-    public static int Between(int value, int minimum, int maximum, string flag) =>
-        value >= minimum && value <= maximum ? value : throw new UsageException($"{flag} must be from {minimum} to {maximum}, not {value}.");
+    /// <summary>An output directory: an empty name is no directory at all (say '.' for this one).</summary>
+    public static string Directory(string path) =>
+        string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal)
+            ? throw new UsageException("-d/--dir needs a directory name ('.' for the current one).")
+            : path;
 
     /// <summary>A size as users write it: <c>1048576</c>, <c>512K</c>, <c>10M</c>, <c>2G</c> (powers of 1024).</summary>
     public static long Size(string text, string flag) =>

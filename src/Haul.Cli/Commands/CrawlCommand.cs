@@ -11,21 +11,21 @@ internal static class CrawlCommand
     {
         var urls = new Argument<string[]>("url") { Description = "Pages to start from.", Arity = ArgumentArity.OneOrMore };
         var dir = new Option<string>("--dir", "-d") { Description = "The output directory, created if missing.", DefaultValueFactory = _ => "." };
-        var depth = new Option<int>("--depth") { Description = "Link levels to follow (0: the given pages only).", DefaultValueFactory = _ => 0 };
+        var depth = NumberOptions.Whole("--depth", null, 0, 1_000, 0, "Link levels to follow (0: the given pages only).");
         var scope = new Option<string>("--scope") { Description = "host | domain | prefix | any.", DefaultValueFactory = _ => "host" };
         scope.AcceptOnlyFromAmong("host", "domain", "prefix", "any");
-        var maxPages = new Option<int?>("--max-pages") { Description = "The most pages to fetch." };
+        var maxPages = NumberOptions.OptionalWhole("--max-pages", 1, int.MaxValue, "The most pages to fetch.");
         var accept = new Option<string?>("--accept") { Description = "Picture types to keep, e.g. jpg,png,webp (by extension and Content-Type)." };
         var reject = new Option<string?>("--reject") { Description = "Picture types to refuse." };
         var minSize = new Option<string?>("--min-size") { Description = "Skip pictures smaller than this (bytes, or 10K, 1M)." };
         var ignoreRobots = new Option<bool>("--ignore-robots") { Description = "Do not obey robots.txt." };
-        var delay = new Option<int>("--delay") { Description = "Milliseconds between two requests to one host.", DefaultValueFactory = _ => 0 };
+        var delay = NumberOptions.Whole("--delay", null, 0, 3_600_000, 0, "Milliseconds between two requests to one host.");
         var layout = new Option<string>("--layout") { Description = "host-path (DIR/host/path/…) | flat.", DefaultValueFactory = _ => "host-path" };
         layout.AcceptOnlyFromAmong("host-path", "flat");
         var select = new Option<string[]>("--select") { Description = "CSS[@attr] of pictures, replacing the defaults (repeatable), e.g. 'a.full@href'.", AllowMultipleArgumentsPerToken = false };
         var follow = new Option<string>("--follow") { Description = "CSS of the links to follow.", DefaultValueFactory = _ => "a[href]" };
-        var maxConcurrent = new Option<int>("--max-concurrent", "-j") { Description = "Picture downloads in flight at once.", DefaultValueFactory = _ => 16 };
-        var maxPerHost = new Option<int>("--max-per-host") { Description = "Connections to one host at once.", DefaultValueFactory = _ => 8 };
+        var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Picture downloads in flight at once.");
+        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no download journal (the crawl frontier is still kept)." };
         var queue = new Option<string?>("--queue") { Description = "Crawl as one worker of a distributed job, redis://HOST:PORT/JOB: frontier and seen-set in Redis." };
         var output = new OutputOptions();
@@ -46,22 +46,22 @@ internal static class CrawlCommand
 
             var downloadOptions = new DownloadOptions
             {
-                Directory = parseResult.GetValue(dir)!,
-                MaxConcurrent = ArgumentChecks.AtLeast(parseResult.GetValue(maxConcurrent), 1, "--max-concurrent"),
-                MaxPerHost = ArgumentChecks.AtLeast(parseResult.GetValue(maxPerHost), 1, "--max-per-host"),
+                Directory = ArgumentChecks.Directory(parseResult.GetValue(dir)!),
+                MaxConcurrent = parseResult.GetValue(maxConcurrent),
+                MaxPerHost = parseResult.GetValue(maxPerHost),
                 UseJournal = !parseResult.GetValue(noJournal),
             };
             downloadOptions = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, downloadOptions), io);
             var crawlOptions = new CrawlOptions
             {
-                Depth = parseResult.GetValue(depth) is >= 0 and var levels ? levels : throw new UsageException("--depth must be 0 or more."),
+                Depth = parseResult.GetValue(depth),
                 Scope = Enum.Parse<CrawlScope>(parseResult.GetValue(scope)!, ignoreCase: true),
-                MaxPages = parseResult.GetValue(maxPages) is { } pages ? ArgumentChecks.AtLeast(pages, 1, "--max-pages") : null,
+                MaxPages = parseResult.GetValue(maxPages),
                 Accept = Types(parseResult.GetValue(accept)),
                 Reject = Types(parseResult.GetValue(reject)),
                 MinSize = parseResult.GetValue(minSize) is { } size ? ArgumentChecks.Size(size, "--min-size") : null,
                 IgnoreRobots = parseResult.GetValue(ignoreRobots),
-                Delay = parseResult.GetValue(delay) is >= 0 and var ms ? TimeSpan.FromMilliseconds(ms) : throw new UsageException("--delay must be 0 or more milliseconds."),
+                Delay = TimeSpan.FromMilliseconds(parseResult.GetValue(delay)),
                 Layout = parseResult.GetValue(layout) == "flat" ? CrawlLayout.Flat : CrawlLayout.HostPath,
                 Select = parseResult.GetValue(select) ?? [],
                 Follow = parseResult.GetValue(follow)!,
@@ -86,7 +86,7 @@ internal static class CrawlCommand
 
                 return await DownloadRun.ExecuteAsync(
                     downloadOptions.Directory,
-                    crawler.CrawlAsync(startPages, cancellationToken),
+                    token => crawler.CrawlAsync(startPages, token),
                     crawler.GetProgress,
                     output.Read(parseResult, io),
                     io,

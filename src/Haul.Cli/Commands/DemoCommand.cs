@@ -31,7 +31,7 @@ internal static class DemoCommand
 
             var options = new DownloadOptions { Directory = directory, RetryBaseDelay = TimeSpan.FromMilliseconds(200) };
             var downloaded = await DownloadRun.ExecuteAsync(options, Requests(site), mode, io, cancellationToken);
-            if (downloaded == ExitCodes.Interrupted)
+            if (downloaded is ExitCodes.Interrupted or ExitCodes.OutputClosed)
             {
                 return downloaded;
             }
@@ -45,7 +45,7 @@ internal static class DemoCommand
             }
 
             using var crawler = new Crawler(options with { Directory = galleryDirectory }, new CrawlOptions { Depth = 1, Layout = CrawlLayout.Flat });
-            var crawled = await DownloadRun.ExecuteAsync(galleryDirectory, crawler.CrawlAsync([start], cancellationToken), crawler.GetProgress, mode, io, cancellationToken);
+            var crawled = await DownloadRun.ExecuteAsync(galleryDirectory, token => crawler.CrawlAsync([start], token), crawler.GetProgress, mode, io, cancellationToken);
             return Math.Max(downloaded, crawled);
         });
         return command;

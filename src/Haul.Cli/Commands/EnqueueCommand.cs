@@ -45,7 +45,7 @@ internal static class EnqueueCommand
             var (added, duplicates) = await new JobEnqueuer(connection, TimeProvider.System).EnqueueAsync(entries, cancellationToken);
             foreach (var line in rejected)
             {
-                await io.Error.WriteLineAsync($"haul: {line}");
+                await io.Error.WriteLineAsync($"haul: {Actions.DisplayText.Safe(line)}");
             }
 
             if (closing)

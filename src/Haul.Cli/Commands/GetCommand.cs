@@ -14,11 +14,11 @@ internal static class GetCommand
         var inputFile = new Option<string?>("--input-file", "-i") { Description = "A file of URLs, one per line (aria2 style); '-' reads stdin." };
         var dir = new Option<string>("--dir", "-d") { Description = "The output directory, created if missing.", DefaultValueFactory = _ => "." };
         var outName = new Option<string?>("--out", "-o") { Description = "The output file name (only with a single URL)." };
-        var maxConcurrent = new Option<int>("--max-concurrent", "-j") { Description = "Downloads in flight at once.", DefaultValueFactory = _ => 16 };
-        var maxPerHost = new Option<int>("--max-per-host") { Description = "Connections to one host at once.", DefaultValueFactory = _ => 8 };
-        var retries = new Option<int>("--retries") { Description = "Attempts after the first, for transient faults.", DefaultValueFactory = _ => 5 };
-        var timeout = new Option<double>("--timeout") { Description = "Idle timeout in seconds: no byte for this long fails the attempt.", DefaultValueFactory = _ => 60 };
-        var connectTimeout = new Option<double>("--connect-timeout") { Description = "Connect timeout in seconds.", DefaultValueFactory = _ => 20 };
+        var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Downloads in flight at once.");
+        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
+        var retries = NumberOptions.Whole("--retries", null, 0, 100, 5, "Attempts after the first, for transient faults.");
+        var timeout = NumberOptions.Seconds("--timeout", 0.1, 60, "Idle timeout in seconds: no byte for this long fails the attempt.");
+        var connectTimeout = NumberOptions.Seconds("--connect-timeout", 0.1, 20, "Connect timeout in seconds.");
         var checksum = new Option<string?>("--checksum") { Description = "ALGO=HEX the file must match (sha-256, sha-1, md5); single URL only." };
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no journal in DIR/.haul: re-runs cannot skip what is done." };
         var checkUpdates = new Option<bool>("--check-updates") { Description = "Ask the server whether finished files changed (304: skipped, 200: replaced)." };
@@ -26,7 +26,7 @@ internal static class GetCommand
         var dedupe = new Option<bool>("--dedupe") { Description = "Do not store a second copy of content already downloaded: hard-link it, or name the first copy." };
         var extract = new Option<bool>("--extract") { Description = "Unpack .zip, .tar, .tar.gz and .tgz files into a folder beside them." };
         var extractMaxSize = new Option<string>("--extract-max-size") { Description = "The most one archive may unpack to.", DefaultValueFactory = _ => "16G" };
-        var extractMaxEntries = new Option<int>("--extract-max-entries") { Description = "The most entries one archive may hold.", DefaultValueFactory = _ => 100_000 };
+        var extractMaxEntries = NumberOptions.Whole("--extract-max-entries", null, 1, 100_000_000, 100_000, "The most entries one archive may hold.");
         var extractMaxRatio = new Option<double>("--extract-max-ratio") { Description = "The largest unpacked-to-packed size ratio.", DefaultValueFactory = _ => 200 };
         var onComplete = new Option<string?>("--on-complete") { Description = "Run this program (no shell) for each finished file; {path}, {url} and {sha256} are replaced." };
         var output = new OutputOptions();
@@ -75,12 +75,12 @@ internal static class GetCommand
 
             var options = new DownloadOptions
             {
-                Directory = parseResult.GetValue(dir)!,
-                MaxConcurrent = ArgumentChecks.AtLeast(parseResult.GetValue(maxConcurrent), 1, "--max-concurrent"),
-                MaxPerHost = ArgumentChecks.AtLeast(parseResult.GetValue(maxPerHost), 1, "--max-per-host"),
-                Retries = ArgumentChecks.AtLeast(parseResult.GetValue(retries), 0, "--retries"),
-                IdleTimeout = Seconds(parseResult.GetValue(timeout), "--timeout"),
-                ConnectTimeout = Seconds(parseResult.GetValue(connectTimeout), "--connect-timeout"),
+                Directory = ArgumentChecks.Directory(parseResult.GetValue(dir)!),
+                MaxConcurrent = parseResult.GetValue(maxConcurrent),
+                MaxPerHost = parseResult.GetValue(maxPerHost),
+                Retries = parseResult.GetValue(retries),
+                IdleTimeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
+                ConnectTimeout = TimeSpan.FromSeconds(parseResult.GetValue(connectTimeout)),
                 UseJournal = !parseResult.GetValue(noJournal),
                 CheckUpdates = parseResult.GetValue(checkUpdates),
                 ArchivePath = parseResult.GetValue(archive),
@@ -89,10 +89,10 @@ internal static class GetCommand
                     ? new Actions.ExtractOptions
                     {
                         MaxTotalBytes = ArgumentChecks.Size(parseResult.GetValue(extractMaxSize)!, "--extract-max-size"),
-                        MaxEntries = ArgumentChecks.AtLeast(parseResult.GetValue(extractMaxEntries), 1, "--extract-max-entries"),
-                        MaxRatio = parseResult.GetValue(extractMaxRatio) is > 1 and var ratio
+                        MaxEntries = parseResult.GetValue(extractMaxEntries),
+                        MaxRatio = parseResult.GetValue(extractMaxRatio) is > 1 and <= 1_000_000 and var ratio
                             ? ratio
-                            : throw new UsageException("--extract-max-ratio must be more than 1."),
+                            : throw new UsageException("--extract-max-ratio must be a number more than 1 and at most 1000000."),
                     }
                     : null,
                 OnComplete = parseResult.GetValue(onComplete),
@@ -184,9 +184,4 @@ internal static class GetCommand
             }
         }
     }
-
-    private static TimeSpan Seconds(double value, string flag) =>
-        value > 0 && double.IsFinite(value)
-            ? TimeSpan.FromSeconds(value)
-            : throw new UsageException($"{flag} must be a positive number of seconds, not {value}.");
 }

@@ -20,13 +20,8 @@ internal static class JobArguments
         }
         catch (JobUnavailableException ex)
         {
-            await io.Error.WriteLineAsync($"haul: {ex.Message}");
+            await io.Error.WriteLineAsync($"haul: {Actions.DisplayText.Safe(ex.Message)}");
             return null;
         }
     }
-
-    public static TimeSpan Seconds(double value, string flag) =>
-        value > 0 && double.IsFinite(value)
-            ? TimeSpan.FromSeconds(value)
-            : throw new UsageException($"{flag} must be a positive number of seconds, not {value}.");
 }

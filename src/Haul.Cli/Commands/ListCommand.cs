@@ -20,7 +20,7 @@ internal static class ListCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var filter = Filter(parseResult.GetValue(done), parseResult.GetValue(failed), parseResult.GetValue(pending));
-            var directory = parseResult.GetValue(dir)!;
+            var directory = ArgumentChecks.Directory(parseResult.GetValue(dir)!);
             var journalPath = DownloadJournal.PathFor(directory);
             if (!File.Exists(journalPath))
             {

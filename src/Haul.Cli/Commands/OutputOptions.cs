@@ -27,9 +27,12 @@ internal sealed class OutputOptions
 
     public OutputMode Read(ParseResult parseResult, CliIo io)
     {
+        var progress = parseResult.GetValue(Progress);
         if (parseResult.GetValue(Json))
         {
-            return OutputMode.Json;
+            // Stdout stays pure JSON; the live view goes to stderr when someone watches it there.
+            var bars = progress == "bars" || (progress == "auto" && io.ErrorIsTerminal);
+            return bars && !parseResult.GetValue(Quiet) ? OutputMode.JsonWithBars : OutputMode.Json;
         }
 
         if (parseResult.GetValue(Quiet))
@@ -37,7 +40,7 @@ internal sealed class OutputOptions
             return OutputMode.Quiet;
         }
 
-        return parseResult.GetValue(Progress) switch
+        return progress switch
         {
             "bars" => OutputMode.Bars,
             "plain" => OutputMode.Plain,

@@ -5,7 +5,7 @@ namespace Haul.Cli.Commands;
 /// <summary>The flags that shape transfers, shared by <c>get</c>, <c>crawl</c> and <c>worker</c>: connections per file and bandwidth. Names follow aria2 and wget.</summary>
 internal sealed class SpeedFlags
 {
-    public Option<int> Connections { get; } = new("--connections", "-x") { Description = "Connections per file: large files are fetched in pieces, in parallel (1-32).", DefaultValueFactory = _ => 1 };
+    public Option<int> Connections { get; } = NumberOptions.Whole("--connections", "-x", 1, DownloadOptions.MaxConnections, 1, "Connections per file: large files are fetched in pieces, in parallel (1-32).");
 
     public Option<string> MinSplitSize { get; } = new("--min-split-size") { Description = "Do not split a file into pieces smaller than this (e.g. 8M).", DefaultValueFactory = _ => "8M" };
 
@@ -20,7 +20,7 @@ internal sealed class SpeedFlags
 
     public DownloadOptions Apply(ParseResult parseResult, DownloadOptions options) => options with
     {
-        Connections = ArgumentChecks.Between(parseResult.GetValue(Connections), 1, DownloadOptions.MaxConnections, "--connections"),
+        Connections = parseResult.GetValue(Connections),
         MinSplitSize = ArgumentChecks.Size(parseResult.GetValue(MinSplitSize)!, "--min-split-size") is >= 1024 * 1024 and var split
             ? split
             : throw new UsageException("--min-split-size must be at least 1M."),

@@ -13,13 +13,13 @@ internal static class StatusCommand
     {
         var job = JobArguments.Address();
         var json = new Option<bool>("--json") { Description = "One JSON object on stdout." };
-        var silentAfter = new Option<double>("--silent-after") { Description = "Seconds without a sign of life after which a running worker shows as silent.", DefaultValueFactory = _ => 60 };
+        var silentAfter = NumberOptions.Seconds("--silent-after", 0.1, 60, "Seconds without a sign of life after which a running worker shows as silent.");
         var command = new Command("status", "Show a distributed job: queued, in flight, done, failed, its workers.") { job, json, silentAfter };
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var address = JobArguments.Parse(parseResult.GetValue(job));
-            var silence = JobArguments.Seconds(parseResult.GetValue(silentAfter), "--silent-after");
+            var silence = TimeSpan.FromSeconds(parseResult.GetValue(silentAfter));
             await using var connection = await JobArguments.ConnectAsync(address, io, cancellationToken);
             if (connection is null)
             {
@@ -42,7 +42,7 @@ internal static class StatusCommand
             $"{status.Ok + status.Skipped} done ({status.Skipped} skipped), {status.Failed} failed");
         if (status.OldestPendingAge is { } age)
         {
-            await output.WriteLineAsync($"oldest pending: {ByteFormat.Duration(age)} old, {status.OldestPendingUrl}");
+            await output.WriteLineAsync($"oldest pending: {ByteFormat.Duration(age)} old, {Actions.DisplayText.Safe(status.OldestPendingUrl ?? string.Empty)}");
         }
 
         if (status.Workers.Count > 0)
@@ -63,7 +63,7 @@ internal static class StatusCommand
             var widths = headers.Select((header, column) => Math.Max(header.Length, rows.Max(row => row[column].Length))).ToArray();
             foreach (var row in rows.Prepend(headers))
             {
-                await output.WriteLineAsync(string.Join("  ", row.Select((cell, column) => column is >= 2 and <= 6 ? cell.PadLeft(widths[column]) : cell.PadRight(widths[column]))).TrimEnd());
+                await output.WriteLineAsync(Actions.DisplayText.Safe(string.Join("  ", row.Select((cell, column) => column is >= 2 and <= 6 ? cell.PadLeft(widths[column]) : cell.PadRight(widths[column]))).TrimEnd()));
             }
         }
 

@@ -11,14 +11,14 @@ internal static class WorkerCommand
     {
         var job = JobArguments.Address();
         var dir = new Option<string>("--dir", "-d") { Description = "This worker's output directory (one per worker), created if missing.", DefaultValueFactory = _ => "." };
-        var maxConcurrent = new Option<int>("--max-concurrent", "-j") { Description = "Downloads in flight at once in this worker.", DefaultValueFactory = _ => 16 };
-        var maxPerHost = new Option<int>("--max-per-host") { Description = "Connections to one host at once, across all the job's workers.", DefaultValueFactory = _ => 8 };
-        var retries = new Option<int>("--retries") { Description = "Attempts after the first, for transient faults.", DefaultValueFactory = _ => 5 };
-        var timeout = new Option<double>("--timeout") { Description = "Idle timeout in seconds: no byte for this long fails the attempt.", DefaultValueFactory = _ => 60 };
-        var connectTimeout = new Option<double>("--connect-timeout") { Description = "Connect timeout in seconds.", DefaultValueFactory = _ => 20 };
+        var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Downloads in flight at once in this worker.");
+        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once, across all the job's workers.");
+        var retries = NumberOptions.Whole("--retries", null, 0, 100, 5, "Attempts after the first, for transient faults.");
+        var timeout = NumberOptions.Seconds("--timeout", 0.1, 60, "Idle timeout in seconds: no byte for this long fails the attempt.");
+        var connectTimeout = NumberOptions.Seconds("--connect-timeout", 0.1, 20, "Connect timeout in seconds.");
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no journal in DIR/.haul." };
         var name = new Option<string?>("--name") { Description = "This worker's name in the job (default HOST-PID); unique per worker." };
-        var visibility = new Option<double>("--visibility-timeout") { Description = "Seconds without a sign of life before a worker's requests are taken over by others.", DefaultValueFactory = _ => 60 };
+        var visibility = NumberOptions.Seconds("--visibility-timeout", 0.1, 60, "Seconds without a sign of life before a worker's requests are taken over by others.");
         var exitWhenDone = new Option<bool>("--exit-when-done") { Description = "Leave once the job is closed and nothing is queued or in flight (--exit-when-done false: wait for more).", DefaultValueFactory = _ => true };
         var output = new OutputOptions();
         var command = new Command("worker", "Work on a distributed job: take its requests, download them, record the results.")
@@ -37,16 +37,16 @@ internal static class WorkerCommand
             var options = new DownloadOptions
             {
                 // Absolute, so that the paths in the job's results say where the files are.
-                Directory = Path.GetFullPath(parseResult.GetValue(dir)!),
-                MaxConcurrent = ArgumentChecks.AtLeast(parseResult.GetValue(maxConcurrent), 1, "--max-concurrent"),
-                MaxPerHost = ArgumentChecks.AtLeast(parseResult.GetValue(maxPerHost), 1, "--max-per-host"),
-                Retries = ArgumentChecks.AtLeast(parseResult.GetValue(retries), 0, "--retries"),
-                IdleTimeout = JobArguments.Seconds(parseResult.GetValue(timeout), "--timeout"),
-                ConnectTimeout = JobArguments.Seconds(parseResult.GetValue(connectTimeout), "--connect-timeout"),
+                Directory = Path.GetFullPath(ArgumentChecks.Directory(parseResult.GetValue(dir)!)),
+                MaxConcurrent = parseResult.GetValue(maxConcurrent),
+                MaxPerHost = parseResult.GetValue(maxPerHost),
+                Retries = parseResult.GetValue(retries),
+                IdleTimeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
+                ConnectTimeout = TimeSpan.FromSeconds(parseResult.GetValue(connectTimeout)),
                 UseJournal = !parseResult.GetValue(noJournal),
             };
             options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, options), io);
-            var workerOptions = Options(parseResult.GetValue(name), JobArguments.Seconds(parseResult.GetValue(visibility), "--visibility-timeout"), parseResult.GetValue(exitWhenDone));
+            var workerOptions = Options(parseResult.GetValue(name), TimeSpan.FromSeconds(parseResult.GetValue(visibility)), parseResult.GetValue(exitWhenDone));
             return await RunAsync(address, options, workerOptions, output.Read(parseResult, io), io, cancellationToken);
         });
         return command;
@@ -84,7 +84,7 @@ internal static class WorkerCommand
 
         await using (worker)
         {
-            return await DownloadRun.ExecuteAsync(options.Directory, worker.RunAsync(cancellationToken), worker.GetProgress, mode, io, cancellationToken);
+            return await DownloadRun.ExecuteAsync(options.Directory, worker.RunAsync, worker.GetProgress, mode, io, cancellationToken);
         }
     }
 }

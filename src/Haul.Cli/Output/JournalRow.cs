@@ -1,4 +1,5 @@
 using System.Globalization;
+using Haul.Actions;
 using Haul.Journal;
 
 namespace Haul.Cli.Output;
@@ -6,13 +7,14 @@ namespace Haul.Cli.Output;
 /// <summary>One journal entry as the cells of the <c>haul list</c> table: plain values, so a large journal stays small in memory.</summary>
 internal sealed record JournalRow(string File, long? Bytes, JournalState State, string When, string Attempts, string Note)
 {
+    /// <remarks>The path and the note (a stored error, a server's words) are made safe for a terminal here, once.</remarks>
     public static JournalRow From(string directory, JournalEntry entry) => new(
-        entry.Path,
+        DisplayText.Safe(entry.Path),
         entry.Size,
         entry.State,
         entry.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
         entry.Attempts.ToString(CultureInfo.InvariantCulture),
-        JournalNote.For(directory, entry));
+        DisplayText.Safe(JournalNote.For(directory, entry)));
 
     public string Size => Bytes is { } bytes ? ByteFormat.Size(bytes) : "-";
 

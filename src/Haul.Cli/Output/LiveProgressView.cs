@@ -1,3 +1,4 @@
+using Haul.Actions;
 using Haul.Progress;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -5,14 +6,14 @@ using Spectre.Console.Rendering;
 namespace Haul.Cli.Output;
 
 /// <summary>
-/// The terminal view: an overall bar (files, bytes, speed, ETA) and one row per active transfer.
-/// It is a Spectre.Console live display rebuilt from snapshots, because rows come and go with
-/// every file and progress tasks cannot be removed once added.
+/// The terminal view: an overall line (files, bar, bytes, speed, ETA) and one line per active
+/// transfer. It is a Spectre.Console live display rebuilt from snapshots, because rows come and go
+/// with every file and progress tasks cannot be removed once added; the rows lay themselves out
+/// at whatever width the terminal has (<see cref="ProgressRows"/>).
 /// </summary>
-internal sealed class LiveProgressView(Func<DownloadProgress> progress, TextWriter error) : IProgressView
+internal sealed class LiveProgressView(Func<DownloadProgress> progress, TextWriter error, Func<string, string?> environment) : IProgressView
 {
     private const int MaxRows = 12;
-    private const int BarWidth = 30;
     private readonly ProgressLine _overall = new();
     private readonly Dictionary<string, RateMeter> _speeds = new(StringComparer.Ordinal);
 
@@ -22,6 +23,7 @@ internal sealed class LiveProgressView(Func<DownloadProgress> progress, TextWrit
         {
             Out = new AnsiConsoleOutput(error),
             Interactive = InteractionSupport.Yes,
+            ColorSystem = WithoutColour(environment) ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
 
         await console.Live(Render(progress()))
@@ -38,16 +40,21 @@ internal sealed class LiveProgressView(Func<DownloadProgress> progress, TextWrit
         await work;
     }
 
-    private IRenderable Render(DownloadProgress snapshot)
+    /// <summary>NO_COLOR (any value, see no-color.org) or a terminal that says it is dumb.</summary>
+    internal static bool WithoutColour(Func<string, string?> environment) =>
+        !string.IsNullOrEmpty(environment("NO_COLOR")) || string.Equals(environment("TERM"), "dumb", StringComparison.Ordinal);
+
+    /// <summary>The view of one snapshot; it takes the width it is drawn at from the console.</summary>
+    internal IRenderable Render(DownloadProgress snapshot)
     {
         _overall.Update(snapshot);
-        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn().AddColumn(new GridColumn().RightAligned()).AddColumn(new GridColumn().RightAligned());
-        grid.AddRow(
-            new Markup($"[bold]{Markup.Escape(_overall.Files)}[/]"),
-            new Markup(Bar(_overall.Fraction, "green")),
-            new Markup($"{_overall.Bytes}  {_overall.Speed}"),
-            new Markup(Markup.Escape(_overall.Eta)));
+        var overall = new ProgressRow(
+            _overall.Files,
+            null,
+            _overall.Fraction,
+            [$"{_overall.Bytes}  {_overall.Speed}  {_overall.Eta}", $"{_overall.Bytes}  {_overall.Eta}", _overall.Bytes]);
 
+        var rows = new List<ProgressRow>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var transfer in snapshot.Active.Take(MaxRows))
         {
@@ -59,12 +66,13 @@ internal sealed class LiveProgressView(Func<DownloadProgress> progress, TextWrit
 
             meter.Sample(snapshot.Timestamp, transfer.Received);
             double? fraction = transfer.Length is > 0 and var length ? (double)transfer.Received / length : null;
-            var retry = transfer.Attempt > 1 ? $" [yellow](try {transfer.Attempt})[/]" : string.Empty;
-            grid.AddRow(
-                new Markup($"  {Markup.Escape(Shorten(transfer.Name, 40))}{retry}"),
-                new Markup(Bar(fraction, "blue")),
-                new Markup(transfer.Length is { } total ? $"{ByteFormat.Size(transfer.Received)}/{ByteFormat.Size(total)}" : ByteFormat.Size(transfer.Received)),
-                new Markup(ByteFormat.Speed(meter.PerSecond)));
+            var received = ByteFormat.Size(transfer.Received);
+            var size = transfer.Length is { } total ? $"{received}/{ByteFormat.Size(total)}" : received;
+            rows.Add(new ProgressRow(
+                DisplayText.Safe(transfer.Name),
+                transfer.Attempt > 1 ? $" (try {transfer.Attempt})" : null,
+                fraction,
+                [$"{size}  {ByteFormat.Speed(meter.PerSecond)}", size, received]));
         }
 
         foreach (var gone in _speeds.Keys.Where(url => !seen.Contains(url)).ToList())
@@ -73,20 +81,6 @@ internal sealed class LiveProgressView(Func<DownloadProgress> progress, TextWrit
         }
 
         var more = snapshot.Active.Count - MaxRows;
-        return more > 0 ? new Rows(grid, new Markup($"  [grey]… and {more} more in flight[/]")) : grid;
+        return new ProgressRows(overall, rows, more > 0 ? $"… and {more} more in flight" : null);
     }
-
-    private static string Bar(double? fraction, string color)
-    {
-        if (fraction is not { } value)
-        {
-            return $"[grey]{new string('━', BarWidth)}[/]";
-        }
-
-        var filled = (int)Math.Round(Math.Clamp(value, 0, 1) * BarWidth);
-        return $"[{color}]{new string('━', filled)}[/][grey]{new string('━', BarWidth - filled)}[/]";
-    }
-
-    private static string Shorten(string text, int width) =>
-        text.Length <= width ? text : string.Concat(text.AsSpan(0, width - 1), "…");
 }

@@ -12,7 +12,14 @@ internal sealed class RunSummary
 
     public long Skipped { get; private set; }
 
+    /// <summary>Bytes received from the network in this run, resumed transfers' new bytes included.</summary>
     public long Bytes { get; private set; }
+
+    /// <summary>Results seen so far.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>True when the run was cut short by an error of its own (not of one download).</summary>
+    public bool WasAborted { get; private set; }
 
     /// <summary>Downloads that failed for a reason other than an interruption.</summary>
     public IReadOnlyList<DownloadResult> Failures => _failures;
@@ -23,14 +30,19 @@ internal sealed class RunSummary
     /// <summary>Downloads stopped by Ctrl+C; their .part files wait for the next run.</summary>
     public long Interrupted { get; private set; }
 
+    /// <summary>The run's byte count from its progress: a result's size would count resumed bytes again, and an interrupted transfer's not at all.</summary>
+    public void SetBytes(long bytes) => Bytes = bytes;
+
+    public void Aborted() => WasAborted = true;
+
     public void Add(DownloadResult result)
     {
+        Count++;
         _failedActions.AddRange(result.Actions.Where(outcome => !outcome.Succeeded).Select(outcome => (result, outcome)));
         switch (result.Status)
         {
             case DownloadStatus.Ok:
                 Succeeded++;
-                Bytes += result.Bytes;
                 break;
             case DownloadStatus.Skipped:
                 Skipped++;

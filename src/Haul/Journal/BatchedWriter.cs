@@ -8,6 +8,12 @@ namespace Haul.Journal;
 /// as many as are waiting in one transaction, so the journal costs a transaction per batch
 /// rather than an fsync per file.
 /// </summary>
+/// <remarks>
+/// With a <c>failed</c> handler, a batch that cannot be written (disk full, the file gone bad,
+/// a lock held too long) is reported once and writing stops: the rows still queued are dropped,
+/// the run goes on and decides what the lost rows mean. Without one, the failure ends the writer
+/// and <see cref="DisposeAsync"/> throws it.
+/// </remarks>
 internal sealed class BatchedWriter<T> : IAsyncDisposable
 {
     private const int MaxBatch = 2000;
@@ -16,15 +22,24 @@ internal sealed class BatchedWriter<T> : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly Action<SqliteTransaction, IReadOnlyList<T>> _write;
     private readonly Action<IReadOnlyList<T>>? _committed;
+    private readonly Action<SqliteException>? _failed;
     private readonly Task _pump;
 
-    public BatchedWriter(SqliteConnection connection, Action<SqliteTransaction, IReadOnlyList<T>> write, Action<IReadOnlyList<T>>? committed = null)
+    public BatchedWriter(
+        SqliteConnection connection,
+        Action<SqliteTransaction, IReadOnlyList<T>> write,
+        Action<IReadOnlyList<T>>? committed = null,
+        Action<SqliteException>? failed = null)
     {
         _connection = connection;
         _write = write;
         _committed = committed;
+        _failed = failed;
         _pump = Task.Run(PumpAsync);
     }
+
+    /// <summary>True once a batch failed and writing stopped.</summary>
+    public bool Failed { get; private set; }
 
     public void Enqueue(T row)
     {
@@ -55,14 +70,32 @@ internal sealed class BatchedWriter<T> : IAsyncDisposable
                 batch.Add(row);
             }
 
+            if (!Failed && !TryWrite(batch))
+            {
+                Failed = true;
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private bool TryWrite(List<T> batch)
+    {
+        try
+        {
             using (var transaction = _connection.BeginTransaction())
             {
                 _write(transaction, batch);
                 transaction.Commit();
             }
-
-            _committed?.Invoke(batch);
-            batch.Clear();
         }
+        catch (SqliteException ex) when (_failed is not null)
+        {
+            _failed(ex);
+            return false;
+        }
+
+        _committed?.Invoke(batch);
+        return true;
     }
 }

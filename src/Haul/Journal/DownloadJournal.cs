@@ -52,13 +52,16 @@ public sealed class DownloadJournal : IAsyncDisposable
             CREATE INDEX IF NOT EXISTS downloads_path ON downloads(path);
             CREATE INDEX IF NOT EXISTS downloads_sha256 ON downloads(sha256);
             """);
-        _writer = new BatchedWriter<JournalEntry>(writeConnection, WriteBatch, _pending.Committed);
+        _writer = new BatchedWriter<JournalEntry>(writeConnection, WriteBatch, _pending.Committed, ex => WriteFailed?.Invoke(ex));
         _lookup = new SqliteLookup<JournalEntry>(path, ReadEntry);
         _startedEmpty = !_lookup.Any("downloads");
         _findByUrl = _lookup.Prepare($"SELECT {Columns} FROM downloads WHERE url = $value");
         _findByPath = _lookup.Prepare($"SELECT {Columns} FROM downloads WHERE path = $value LIMIT 1");
         _findBySha = _lookup.Prepare($"SELECT {Columns} FROM downloads WHERE sha256 = $value AND state = 'done' LIMIT 8");
     }
+
+    /// <summary>Raised once if a batch cannot be committed; writing stops, lookups still see this run's rows.</summary>
+    internal event Action<SqliteException>? WriteFailed;
 
     /// <summary>The journal file.</summary>
     public string Path { get; }

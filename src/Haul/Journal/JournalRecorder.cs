@@ -3,9 +3,31 @@ using Haul.Errors;
 namespace Haul.Journal;
 
 /// <summary>Turns the moments of a download into journal rows, with paths relative to the output directory.</summary>
-internal sealed class JournalRecorder(DownloadJournal journal, string root, TimeProvider timeProvider)
+internal sealed class JournalRecorder
 {
-    public DownloadJournal Journal { get; } = journal;
+    private readonly string _root;
+    private readonly TimeProvider _timeProvider;
+
+    /// <param name="journal">The journal written to.</param>
+    /// <param name="root">The output directory paths are stored relative to.</param>
+    /// <param name="timeProvider">The clock of the rows' times.</param>
+    /// <param name="writeFailed">
+    /// Told once, in a sentence, when the journal stops accepting writes: the downloads go on (the
+    /// files are what matters), and whoever runs them decides how to tell the user.
+    /// </param>
+    public JournalRecorder(DownloadJournal journal, string root, TimeProvider timeProvider, Action<string>? writeFailed = null)
+    {
+        Journal = journal;
+        _root = root;
+        _timeProvider = timeProvider;
+        if (writeFailed is not null)
+        {
+            journal.WriteFailed += ex => writeFailed(
+                $"The journal {journal.Path} could not be written ({ex.Message.TrimEnd('.')}); files saved since are not recorded in it, so the next run checks them again.");
+        }
+    }
+
+    public DownloadJournal Journal { get; }
 
     public void Queued(string url, string path) => Journal.Record(Entry(url, path, JournalState.Queued));
 
@@ -36,11 +58,11 @@ internal sealed class JournalRecorder(DownloadJournal journal, string root, Time
         // This run's own done row may be committed already, so the lookup must reach the database.
         if (Journal.FindLatest(url) is { State: JournalState.Done } entry)
         {
-            Journal.Record(entry with { Actions = actionsJson, UpdatedAt = timeProvider.GetUtcNow() });
+            Journal.Record(entry with { Actions = actionsJson, UpdatedAt = _timeProvider.GetUtcNow() });
         }
     }
 
-    public string RelativePath(string path) => Path.GetRelativePath(root, path);
+    public string RelativePath(string path) => Path.GetRelativePath(_root, path);
 
     public string? OwnerOf(string path) => Journal.FindByPath(RelativePath(path))?.Url;
 
@@ -49,6 +71,6 @@ internal sealed class JournalRecorder(DownloadJournal journal, string root, Time
         Url = url,
         Path = RelativePath(path),
         State = state,
-        UpdatedAt = timeProvider.GetUtcNow(),
+        UpdatedAt = _timeProvider.GetUtcNow(),
     };
 }

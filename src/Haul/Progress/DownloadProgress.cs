@@ -24,6 +24,13 @@ public sealed record DownloadProgress
     /// <summary>Bytes received from the network in this run (resumed bytes on disk not counted).</summary>
     public required long BytesReceived { get; init; }
 
+    /// <summary>
+    /// Why the journal stopped recording this run, once it has (a disk that fills up, a file that
+    /// goes bad); null while it works. Downloads go on without it, but a re-run cannot skip what
+    /// it failed to record.
+    /// </summary>
+    public string? JournalError { get; init; }
+
     /// <summary>The transfers in flight.</summary>
     public required IReadOnlyList<TransferSnapshot> Active { get; init; }
 

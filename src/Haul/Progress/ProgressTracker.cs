@@ -13,12 +13,16 @@ internal sealed class ProgressTracker(TimeProvider timeProvider)
     private long _skipped;
     private long _failed;
     private long _bytes;
+    private string? _journalError;
 
     public void Queued() => Interlocked.Increment(ref _queued);
 
     public void SourceCompleted() => Volatile.Write(ref _total, Volatile.Read(ref _queued));
 
     public void AddBytes(long bytes) => Interlocked.Add(ref _bytes, bytes);
+
+    /// <summary>Keeps the first journal failure of the run; the run itself goes on.</summary>
+    public void JournalFailed(string message) => Interlocked.CompareExchange(ref _journalError, message, null);
 
     public (long Id, TransferProgress Progress) Start(string url, string name)
     {
@@ -58,6 +62,7 @@ internal sealed class ProgressTracker(TimeProvider timeProvider)
             Skipped = Volatile.Read(ref _skipped),
             Failed = Volatile.Read(ref _failed),
             BytesReceived = Volatile.Read(ref _bytes),
+            JournalError = Volatile.Read(ref _journalError),
             // ToArray is the dictionary's own atomic copy; LINQ would size an array by Count and
             // then copy, and a transfer ending in between leaves empty slots behind.
             Active = [.. _active.ToArray().OrderBy(pair => pair.Key).Select(pair => pair.Value.Snapshot())],

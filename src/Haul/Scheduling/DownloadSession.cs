@@ -27,7 +27,7 @@ internal static class DownloadSession
         await using var journal = options.UseJournal ? DownloadJournal.Open(options.Directory) : null;
         await using var archive = options.ArchivePath is { } archivePath ? new DownloadArchive(archivePath) : null;
         using var actions = new ActionPipeline(Actions(options, timeProvider), options.MaxConcurrentActions);
-        var recorder = journal is null ? null : new JournalRecorder(journal, options.Directory, timeProvider);
+        var recorder = journal is null ? null : new JournalRecorder(journal, options.Directory, timeProvider, tracker.JournalFailed);
         var deduplicator = options.Dedupe ? new ContentDeduplicator(recorder, archive, options.Directory) : null;
         var names = new NameReservations();
         var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, recorder, archive, deduplicator, pacer, timeProvider);

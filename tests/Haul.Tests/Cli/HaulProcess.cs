@@ -13,7 +13,12 @@ public sealed partial class HaulProcess : IDisposable
 
     private HaulProcess(Process process) => _process = process;
 
-    public static HaulProcess Start(params string[] args)
+    public static HaulProcess Start(params string[] args) => Start(readOut: true, args);
+
+    /// <summary>Starts haul with stdout left to the test: read it through <see cref="StandardOutput"/>, close it to play a reader that went away.</summary>
+    public static HaulProcess StartWithStdoutPipe(params string[] args) => Start(readOut: false, args);
+
+    private static HaulProcess Start(bool readOut, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -34,12 +39,18 @@ public sealed partial class HaulProcess : IDisposable
         process.OutputDataReceived += (_, e) => Append(haul._out, e.Data);
         process.ErrorDataReceived += (_, e) => Append(haul._error, e.Data);
         process.Start();
-        process.BeginOutputReadLine();
+        if (readOut)
+        {
+            process.BeginOutputReadLine();
+        }
+
         process.BeginErrorReadLine();
         return haul;
     }
 
     public StreamWriter StandardInput => _process.StandardInput;
+
+    public StreamReader StandardOutput => _process.StandardOutput;
 
     public bool HasExited => _process.HasExited;
 
