@@ -63,7 +63,19 @@ internal static partial class FileIdentity
         }
 
         var buffer = new byte[BufferSize];
-        if (Statx(directory, path, flags, StatxIno, buffer) != 0)
+        int status;
+        try
+        {
+            status = Statx(directory, path, flags, StatxIno, buffer);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // A C library without statx (an old glibc or musl): unknown from now on.
+            s_unsupported = true;
+            return null;
+        }
+
+        if (status != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             if (errno == 38)

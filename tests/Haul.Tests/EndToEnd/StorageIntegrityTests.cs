@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Haul.Errors;
 
 namespace Haul.Tests.EndToEnd;
@@ -74,11 +73,7 @@ public sealed class StorageIntegrityTests
 
         // Another program (not Haul, no lock) truncates the .part behind the transfer's back; the
         // transfer's later writes bring it back to full length with a zero-filled gap.
-        using (var truncate = Process.Start("truncate", ["-s", "0", part]))
-        {
-            await truncate.WaitForExitAsync(TestContext.Current.CancellationToken);
-            truncate.ExitCode.ShouldBe(0);
-        }
+        (await Storage.PartFileTests.RunAsync("truncate", "-s", "0", part)).ShouldBe(0);
 
         truncated.SetResult();
         var result = await download;

@@ -144,10 +144,20 @@ public sealed class PartFileTests
         error.ShouldNotBeNullOrEmpty();
     }
 
-    private static async Task<int> RunAsync(string program, params string[] args)
+    /// <summary>Runs a helper program with its output captured (never attached to the terminal) and returns its exit code.</summary>
+    internal static async Task<int> RunAsync(string program, params string[] args)
     {
-        using var process = Process.Start(program, args);
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        await Task.WhenAll(output, error);
         return process.ExitCode;
     }
 }
