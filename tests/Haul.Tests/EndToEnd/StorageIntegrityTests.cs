@@ -190,4 +190,62 @@ public sealed class StorageIntegrityTests
         server.Hits("/keep.bin").ShouldBe(0);
         TestData.FileSha256(target).ShouldBe(TestData.Sha256(mine));
     }
+
+    [Fact]
+    public async Task Download_PartHeldByAnotherTransferThatMakesNoProgress_SkippedWithoutWritingIt()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/held.bin", TestData.Bytes(4000, seed: 920));
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        using var holder = new Haul.Storage.PartFile(Path.Combine(temp.Out, "held.bin"));
+        holder.TryClaim().ShouldBeTrue();
+        using (var handle = holder.OpenForWrite(0))
+        {
+            RandomAccess.Write(handle, new byte[] { 7, 7, 7 }, 0);
+        }
+
+        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out) with { IdleTimeout = TimeSpan.FromSeconds(1) }, new(server.Url("/held.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Skipped);
+        result.Note.ShouldBe("another process is downloading it (held.bin.part is locked)");
+        server.Hits("/held.bin").ShouldBe(0);
+        File.Exists(Path.Combine(temp.Out, "held.bin")).ShouldBeFalse();
+        holder.ExistingLength().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Download_OtherHolderFinishesTheFileWhileWaiting_SkippedAndRecordedDoneWithoutFetch()
+    {
+        var content = TestData.Bytes(30_000, seed: 921);
+        await using var server = await LoopbackServer.StartAsync();
+        server.Map("/race.bin", (context, _) =>
+            LoopbackServer.TryAnswerBeyondEnd(context, content.Length) ? Task.CompletedTask : server.ServeAsync(context, content));
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        var target = Path.Combine(temp.Out, "race.bin");
+        var holder = new Haul.Storage.PartFile(target);
+        holder.TryClaim().ShouldBeTrue();
+
+        var download = DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out), new(server.Url("/race.bin")));
+
+        // The holder (another process, as far as the download can tell) finishes the file, then lets go.
+        using (var handle = holder.OpenForWrite(0))
+        {
+            RandomAccess.Write(handle, content, 0);
+        }
+
+        holder.TryCommit(target).ShouldBeTrue();
+        holder.Dispose();
+        var result = await download;
+
+        result.Status.ShouldBe(DownloadStatus.Skipped);
+        result.Sha256.ShouldBe(TestData.Sha256(content));
+        server.BodyBytes.ShouldBe(0);
+        TestData.FileSha256(target).ShouldBe(TestData.Sha256(content));
+        var entry = (await JournalTests.ReadJournalAsync(temp.Out)).ShouldHaveSingleItem();
+        entry.State.ShouldBe(Haul.Journal.JournalState.Done);
+        entry.Sha256.ShouldBe(TestData.Sha256(content));
+        temp.AllFiles().ShouldBe([Path.Combine("out", "race.bin")]);
+    }
 }

@@ -144,6 +144,21 @@ public sealed class PartFileTests
         error.ShouldNotBeNullOrEmpty();
     }
 
+    [Fact]
+    public void TryReserveUrl_SameUrlAgain_RefusedWithFirstLineUntilReleased()
+    {
+        var names = new NameReservations();
+        var key = NameReservations.UrlKey("http://example.org/a.bin", "/out", null);
+
+        names.TryReserveUrl(key, 3, out _).ShouldBeTrue();
+        names.TryReserveUrl(key, 9, out var first).ShouldBeFalse();
+        first.ShouldBe(3);
+        names.TryReserveUrl(NameReservations.UrlKey("http://example.org/a.bin", "/out", "b.bin"), 10, out _).ShouldBeTrue();
+
+        names.ReleaseUrl(key);
+        names.TryReserveUrl(key, 9, out _).ShouldBeTrue();
+    }
+
     /// <summary>Runs a helper program with its output captured (never attached to the terminal) and returns its exit code.</summary>
     internal static async Task<int> RunAsync(string program, params string[] args)
     {
