@@ -64,6 +64,13 @@ public sealed record DownloadOptions
     /// <summary>For files the journal has as done: ask the server whether they changed (304: skipped, 200: replaced).</summary>
     public bool CheckUpdates { get; init; }
 
+    /// <summary>
+    /// Keep every file already at a target untouched and report it skipped ("exists"), as wget's
+    /// <c>--no-clobber</c>. Off: a file the journal does not know is kept only when the server
+    /// confirms its length, and is otherwise fetched again and replaced atomically.
+    /// </summary>
+    public bool NoClobber { get; init; }
+
     /// <summary>A download archive shared across runs and directories: a URL in it is skipped before any request.</summary>
     public string? ArchivePath { get; init; }
 

@@ -21,6 +21,7 @@ internal static class GetCommand
         var connectTimeout = NumberOptions.Seconds("--connect-timeout", 0.1, 20, "Connect timeout in seconds.");
         var checksum = new Option<string?>("--checksum") { Description = "ALGO=HEX the file must match (sha-256, sha-1, md5); single URL only." };
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no journal in DIR/.haul: re-runs cannot skip what is done." };
+        var noClobber = new Option<bool>("--no-clobber", "-nc") { Description = "Keep any file already at a target untouched; report it skipped." };
         var checkUpdates = new Option<bool>("--check-updates") { Description = "Ask the server whether finished files changed (304: skipped, 200: replaced)." };
         var archive = new Option<string?>("--archive") { Description = "A download archive (SQLite) shared across runs and directories: URLs in it are skipped." };
         var dedupe = new Option<bool>("--dedupe") { Description = "Do not store a second copy of content already downloaded: hard-link it, or name the first copy." };
@@ -35,7 +36,7 @@ internal static class GetCommand
         var command = new Command("get", "Download URLs (also: haul URL…).")
         {
             urls, inputFile, dir, outName, maxConcurrent, maxPerHost, retries, timeout, connectTimeout, checksum,
-            noJournal, checkUpdates, archive, dedupe, extract, extractMaxSize, extractMaxEntries, extractMaxRatio, onComplete,
+            noJournal, noClobber, checkUpdates, archive, dedupe, extract, extractMaxSize, extractMaxEntries, extractMaxRatio, onComplete,
         };
         output.AddTo(command);
         requestFlags.AddTo(command);
@@ -83,6 +84,7 @@ internal static class GetCommand
                 ConnectTimeout = TimeSpan.FromSeconds(parseResult.GetValue(connectTimeout)),
                 UseJournal = !parseResult.GetValue(noJournal),
                 CheckUpdates = parseResult.GetValue(checkUpdates),
+                NoClobber = parseResult.GetValue(noClobber),
                 ArchivePath = parseResult.GetValue(archive),
                 Dedupe = parseResult.GetValue(dedupe),
                 Extract = parseResult.GetValue(extract)

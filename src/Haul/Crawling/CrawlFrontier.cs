@@ -18,9 +18,7 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
 
     public CrawlFrontier(string directory)
     {
-        var folder = Path.Combine(directory, DownloadJournal.FolderName);
-        System.IO.Directory.CreateDirectory(folder);
-        _connection = SqliteFiles.Open(Path.Combine(folder, "crawl.db"));
+        _connection = SqliteFiles.Open(HaulFolder.Prepare(directory, "crawl.db"));
         SqliteFiles.Execute(_connection, """
             CREATE TABLE IF NOT EXISTS pages (
                 key TEXT PRIMARY KEY NOT NULL, url TEXT NOT NULL, depth INTEGER NOT NULL,

@@ -85,6 +85,14 @@ internal static class HaulErrors
 
     public static ScopeException Scope(string url, string message) => new(url, message);
 
+    /// <summary>A symbolic link sits where Haul would create or write a file of its own.</summary>
+    public static ScopeException SymbolicLink(string url, string path) =>
+        new(url, $"refusing to write through a symbolic link: {path}");
+
+    /// <summary>The <c>.part</c> no longer holds what was written into it (truncated, replaced or rewritten by someone else).</summary>
+    public static StorageException PartChanged(string url, string path, string detail) =>
+        new(url, $"'{path}' changed on disk while {url} was written into it ({detail}); it was not kept.", null);
+
     public static DownloadCancelledException Cancelled(string url) => new(url);
 
     private static string Authority(Uri uri) => uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}";

@@ -69,9 +69,7 @@ public sealed class DownloadJournal : IAsyncDisposable
     /// <summary>Opens (creating if needed) the journal of <paramref name="outputDirectory"/>.</summary>
     public static DownloadJournal Open(string outputDirectory)
     {
-        var folder = System.IO.Path.Combine(outputDirectory, FolderName);
-        Directory.CreateDirectory(folder);
-        return new DownloadJournal(System.IO.Path.Combine(folder, FileName));
+        return new DownloadJournal(HaulFolder.Prepare(outputDirectory, FileName));
     }
 
     /// <summary>The journal path of an output directory, whether or not it exists.</summary>

@@ -10,6 +10,9 @@ internal sealed class NameReservations
     private readonly HashSet<ulong> _taken = [];
     private readonly Lock _lock = new();
 
+    /// <summary>The URLs (with their place) planned in this run, by 128-bit digest, with the input line of the first.</summary>
+    private readonly Dictionary<UInt128, int?> _urls = [];
+
     /// <summary>Reserves the first free alternative of <paramref name="name"/> in <paramref name="directory"/>.</summary>
     /// <param name="directory">The target directory.</param>
     /// <param name="name">A sanitized file name.</param>
@@ -39,6 +42,40 @@ internal sealed class NameReservations
         {
             _taken.Add(Hash(path));
         }
+    }
+
+    /// <summary>
+    /// Reserves a URL and its place for one transfer: false, with the first one's input line, when
+    /// this run already has it (running, or done). A transfer that fails gives it back
+    /// (<see cref="ReleaseUrl"/>), so a later request for it (a queue's redelivery) runs again.
+    /// </summary>
+    public bool TryReserveUrl(UInt128 key, int? line, out int? firstLine)
+    {
+        lock (_lock)
+        {
+            if (_urls.TryGetValue(key, out firstLine))
+            {
+                return false;
+            }
+
+            _urls.Add(key, line);
+            return true;
+        }
+    }
+
+    public void ReleaseUrl(UInt128 key)
+    {
+        lock (_lock)
+        {
+            _urls.Remove(key);
+        }
+    }
+
+    /// <summary>The key of a URL in a directory under a fixed name (or none): SHA-256, first 128 bits, so collisions never happen in practice.</summary>
+    public static UInt128 UrlKey(string url, string directory, string? fixedName)
+    {
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{url}\n{directory}\n{fixedName}"));
+        return new UInt128(BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
     }
 
     // FNV-1a over the UTF-16 code units: stable, cheap, and collisions are harmless (a spare ".1").

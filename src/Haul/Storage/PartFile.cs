@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 
@@ -9,18 +10,33 @@ namespace Haul.Storage;
 /// Only a complete, verified body is moved to the final name.
 /// </summary>
 /// <remarks>
+/// <para>
+/// One writer per file: a transfer claims its .part (<see cref="TryClaim"/>) before it touches the
+/// .part, its metadata or the target, and holds the claim, an exclusive OS lock on the open .part
+/// (<see cref="FileLock"/>) plus a reservation within the process, until it ends. Every write goes
+/// through that one handle; nothing else opens the .part for writing.
+/// </para>
+/// <para>
 /// The metadata is written only once there is something worth resuming (see
 /// <see cref="SaveMetadataAsync(CancellationToken)"/>), so a small file costs one create and one rename, not five
 /// file operations. A .part without metadata is never resumed, only restarted.
+/// </para>
 /// </remarks>
-internal sealed class PartFile
+internal sealed class PartFile : IDisposable
 {
     public const string Suffix = ".part";
     public const string MetaSuffix = ".part.meta";
 
+    /// <summary>The .part files claimed in this process (full paths): the lock's in-process half.</summary>
+    private static readonly ConcurrentDictionary<string, byte> s_claimed = new(StringComparer.Ordinal);
+
     private PartMetadata? _metadata;
     private bool _metadataOnDisk;
-    private bool _partSeen;
+    private SafeFileHandle? _handle;
+    private string? _claimKey;
+
+    /// <summary>Set once the name no longer leads to this transfer's file (renamed to the target, or removed).</summary>
+    private bool _released;
 
     public PartFile(string targetPath)
     {
@@ -40,16 +56,102 @@ internal sealed class PartFile
     /// <summary>The validators of the body in the .part, once a reply has arrived.</summary>
     public PartMetadata? Metadata => _metadata;
 
-    public long ExistingLength()
+    /// <summary>True when the claimed .part was there before (a resume candidate), false when the claim created it.</summary>
+    public bool Existed { get; private set; }
+
+    /// <summary>The claimed handle: reads of the .part go through it (another open would meet the lock).</summary>
+    public SafeFileHandle Handle => _handle ?? throw new InvalidOperationException("The .part is not claimed.");
+
+    public long ExistingLength() => _handle is null ? 0 : RandomAccess.GetLength(_handle);
+
+    /// <summary>
+    /// Claims the .part: opens it (creating it exclusively, O_EXCL, when absent, which never
+    /// follows a link) and locks it. False when another transfer, in this process or another,
+    /// holds it. A link at the .part's name throws <see cref="LinkRefusedException"/>.
+    /// </summary>
+    public bool TryClaim()
     {
-        var info = new FileInfo(Path);
-        _partSeen |= info.Exists;
-        return info.Exists ? info.Length : 0;
+        var key = System.IO.Path.GetFullPath(Path);
+        if (!s_claimed.TryAdd(key, 0))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (OpenAndLock() is not { } handle)
+            {
+                s_claimed.TryRemove(key, out _);
+                return false;
+            }
+
+            (_handle, _claimKey) = (handle, key);
+            return true;
+        }
+        catch
+        {
+            s_claimed.TryRemove(key, out _);
+            throw;
+        }
     }
+
+    private SafeFileHandle? OpenAndLock()
+    {
+        for (var tries = 0; ; tries++)
+        {
+            NoFollow.Check(Path);
+            SafeFileHandle handle;
+            try
+            {
+                handle = File.OpenHandle(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous);
+                Existed = false;
+            }
+            catch (IOException) when (File.Exists(Path) || NoFollow.IsLink(Path))
+            {
+                NoFollow.Check(Path);
+                try
+                {
+                    handle = File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous);
+                    Existed = true;
+                }
+                catch (FileNotFoundException) when (tries < 8)
+                {
+                    continue; // removed in between: create it
+                }
+                catch (IOException ex) when (IsSharingViolation(ex))
+                {
+                    return null; // the runtime's own share-mode lock (when enabled) says it is held
+                }
+            }
+
+            if (!FileLock.TryTake(handle))
+            {
+                handle.Dispose();
+                return null;
+            }
+
+            // The holder before us may have renamed the .part to its target (or removed it) between
+            // our open and our lock: then the handle is no longer the file the name leads to.
+            if (FileIdentity.StillNames(handle, Path))
+            {
+                return handle;
+            }
+
+            handle.Dispose();
+            if (tries >= 8)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static bool IsSharingViolation(IOException ex) =>
+        ex.HResult is 11 or 35 or 32 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 
     /// <summary>Reads the metadata of a .part left by an earlier attempt or run.</summary>
     public async ValueTask<PartMetadata?> LoadMetadataAsync(CancellationToken cancellationToken)
     {
+        NoFollow.Check(MetaPath);
         try
         {
             await using var stream = File.OpenRead(MetaPath);
@@ -68,8 +170,9 @@ internal sealed class PartFile
     /// <summary>A new body is coming from byte zero: forget the old validators, on disk too.</summary>
     public void StartOver(PartMetadata metadata)
     {
-        if (_partSeen || _metadataOnDisk)
+        if (Existed || _metadataOnDisk)
         {
+            NoFollow.Check(MetaPath);
             File.Delete(MetaPath);
         }
 
@@ -86,11 +189,14 @@ internal sealed class PartFile
         }
 
         var temp = MetaPath + ".tmp";
-        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        await using (var stream = NoFollow.CreateFresh(temp))
         {
             await JsonSerializer.SerializeAsync(stream, _metadata, PartMetadataJson.Default.PartMetadata, cancellationToken).ConfigureAwait(false);
         }
 
+        // A rename replaces a link at the name instead of following it; still, a link there is
+        // not Haul's and is refused rather than silently removed.
+        NoFollow.Check(MetaPath);
         File.Move(temp, MetaPath, overwrite: true);
         _metadataOnDisk = true;
     }
@@ -104,43 +210,43 @@ internal sealed class PartFile
     }
 
     /// <summary>
-    /// Opens the .part of a segmented download for writes at any offset, at its full length; a new
-    /// one gets its disk space reserved up front.
+    /// The claimed .part, for writes of a segmented download at any offset, at its full length
+    /// (a fresh one is emptied first). The returned handle does not own the file: disposing it
+    /// leaves the claim held.
     /// </summary>
     public SafeFileHandle OpenForPieces(long length, bool fresh)
     {
-        _partSeen = true;
-        return WithLength(
-            fresh
-                ? File.OpenHandle(Path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous, preallocationSize: length)
-                : File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous),
-            length);
+        if (fresh && RandomAccess.GetLength(Handle) != 0)
+        {
+            RandomAccess.SetLength(Handle, 0);
+        }
+
+        return WithLength(Borrow(), length);
     }
 
     /// <summary>
-    /// Opens the .part for writes from <paramref name="offset"/> on (bytes past it are cut off). A
-    /// new .part is created exclusively, which needs no truncation: one system call where there is
-    /// nothing to resume.
+    /// The claimed .part, for writes from <paramref name="offset"/> on (bytes past it are cut off,
+    /// through the handle). The returned handle does not own the file: disposing it leaves the claim held.
     /// </summary>
-    public SafeFileHandle OpenForWrite(long offset)
+    public SafeFileHandle OpenForWrite(long offset) => WithLength(Borrow(), offset);
+
+    /// <summary>A second, non-owning handle object over the claimed descriptor, for callers that dispose what they open.</summary>
+    private SafeFileHandle Borrow() => new(Handle.DangerousGetHandle(), ownsHandle: false);
+
+    /// <summary>
+    /// Why the .part cannot be committed as holding <paramref name="length"/> bytes, or null when
+    /// it can: its length through the handle, and (where the OS tells) that its name still leads
+    /// to the file the handle holds. Both are a system call each; see the commit for the content check.
+    /// </summary>
+    public string? CheckIntact(long length)
     {
-        var existed = _partSeen;
-        _partSeen = true;
-        if (offset == 0 && !existed)
+        var actual = RandomAccess.GetLength(Handle);
+        if (actual != length)
         {
-            try
-            {
-                return File.OpenHandle(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous);
-            }
-            catch (IOException) when (File.Exists(Path))
-            {
-                // A .part appeared since it was looked for: truncate it below.
-            }
+            return $"it holds {actual} bytes, not the {length} written";
         }
 
-        return offset == 0
-            ? File.OpenHandle(Path, FileMode.Create, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous)
-            : WithLength(File.OpenHandle(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, FileOptions.Asynchronous), offset);
+        return FileIdentity.StillNames(Handle, Path) ? null : "its name leads to another file now";
     }
 
     /// <summary>Cuts or extends the file to <paramref name="length"/> bytes where it is not that long already.</summary>
@@ -164,7 +270,12 @@ internal sealed class PartFile
 
     public void Delete()
     {
-        File.Delete(Path);
+        if (!_released)
+        {
+            File.Delete(Path);
+            _released = _handle is not null;
+        }
+
         File.Delete(MetaPath);
         _metadata = null;
         _metadataOnDisk = false;
@@ -179,6 +290,7 @@ internal sealed class PartFile
     {
         if (replace)
         {
+            // rename(2) replaces whatever is at the name, a link included, and never follows it.
             File.Move(Path, finalPath, overwrite: true);
         }
         else if (!AtomicRename.TryMoveNoReplace(Path, finalPath))
@@ -186,15 +298,54 @@ internal sealed class PartFile
             return false;
         }
 
+        _released = true;
         RemoveMetadata();
         return true;
+    }
+
+    /// <summary>Empties the claimed .part and forgets its metadata: its bytes cannot be trusted.</summary>
+    public void Reset()
+    {
+        RandomAccess.SetLength(Handle, 0);
+        File.Delete(MetaPath);
+        _metadata = null;
+        _metadataOnDisk = false;
     }
 
     /// <summary>The body went somewhere else (a hard link to its twin): drop the .part and its metadata.</summary>
     public void Discard()
     {
         File.Delete(Path);
+        _released = true;
         RemoveMetadata();
+    }
+
+    /// <summary>
+    /// Ends the claim. An empty .part with no metadata is worth nothing, so it is removed first
+    /// (while still locked: no one else can have claimed it meanwhile).
+    /// </summary>
+    public void Dispose()
+    {
+        if (_handle is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_released && !_metadataOnDisk && RandomAccess.GetLength(_handle) == 0 && FileIdentity.StillNames(_handle, Path))
+            {
+                File.Delete(Path);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // An empty .part left behind is harmless: the next claim truncates or resumes it.
+        }
+
+        _handle.Dispose();
+        _handle = null;
+        s_claimed.TryRemove(_claimKey!, out _);
     }
 
     private void RemoveMetadata()

@@ -33,8 +33,8 @@ internal sealed class BodyDigest : IDisposable
         Length += data.Length;
     }
 
-    /// <summary>Makes the digest cover exactly the first <paramref name="length"/> bytes of <paramref name="path"/>.</summary>
-    public async ValueTask SyncWithFileAsync(string path, long length, int bufferSize, CancellationToken cancellationToken)
+    /// <summary>Makes the digest cover exactly the first <paramref name="length"/> bytes of the file <paramref name="handle"/> has open.</summary>
+    public async ValueTask SyncWithFileAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length, int bufferSize, CancellationToken cancellationToken)
     {
         if (length == Length)
         {
@@ -47,7 +47,6 @@ internal sealed class BodyDigest : IDisposable
             return;
         }
 
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous);
         var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         try
         {

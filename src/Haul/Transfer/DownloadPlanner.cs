@@ -42,17 +42,29 @@ internal sealed class DownloadPlanner(
 
         var directory = OutputDirectory.Resolve(options.Directory, request.Directory);
         var fixedName = FileNamer.Sanitize(request.OutName);
+        var urlKey = NameReservations.UrlKey(request.Url, directory, fixedName);
+        if (!names.TryReserveUrl(urlKey, request.Line, out var firstLine))
+        {
+            return PlanResult.Done(new DownloadResult
+            {
+                Request = request,
+                Status = DownloadStatus.Skipped,
+                Note = firstLine is { } line ? $"same URL as line {line}" : "same URL as an earlier request",
+            });
+        }
+
         var name = fixedName ?? FileNamer.FromUrl(uri);
         var known = journal?.Journal.Find(request.Url);
         if (known is not null && KnownPathFits(known, directory, fixedName) is { } knownPath)
         {
-            return PlanKnown(request, uri, directory, fixedName is not null, known, knownPath);
+            return PlanKnown(request, uri, directory, fixedName is not null, known, knownPath, urlKey);
         }
 
         // A file another URL of this directory's journal owns is not ours to skip or overwrite.
-        var path = names.Reserve(directory, name, journal is null ? null : candidate => journal.OwnerOf(candidate) is null);
+        // (Another process downloading this URL into this directory may have recorded it already.)
+        var path = names.Reserve(directory, name, journal is null ? null : candidate => journal.OwnerOf(candidate) is not { } owner || owner == request.Url);
         journal?.Queued(request.Url, path);
-        return PlanResult.Run(new DownloadTarget(request, uri, directory, name, path, fixedName is not null));
+        return PlanResult.Run(new DownloadTarget(request, uri, directory, name, path, fixedName is not null) { UrlKey = urlKey });
     }
 
     internal static bool TryParseHttpUrl(string text, out Uri uri)
@@ -68,10 +80,10 @@ internal sealed class DownloadPlanner(
         return false;
     }
 
-    private PlanResult PlanKnown(DownloadRequest request, Uri uri, string directory, bool nameIsFixed, JournalEntry known, string path)
+    private PlanResult PlanKnown(DownloadRequest request, Uri uri, string directory, bool nameIsFixed, JournalEntry known, string path, UInt128 urlKey)
     {
         names.ReserveExact(path);
-        var target = new DownloadTarget(request, uri, directory, Path.GetFileName(path), path, nameIsFixed);
+        var target = new DownloadTarget(request, uri, directory, Path.GetFileName(path), path, nameIsFixed) { UrlKey = urlKey };
         var file = new FileInfo(path);
         if (known.State != JournalState.Done)
         {

@@ -16,4 +16,7 @@ internal sealed record DownloadTarget(DownloadRequest Request, Uri Uri, string D
 
     /// <summary>The file at <see cref="Path"/> is this URL's own older copy (changed on disk, or being updated): replace it.</summary>
     public bool ReplacesExisting { get; init; }
+
+    /// <summary>This URL's reservation in the run (see <see cref="NameReservations.TryReserveUrl"/>), given back when the transfer fails.</summary>
+    public UInt128? UrlKey { get; init; }
 }

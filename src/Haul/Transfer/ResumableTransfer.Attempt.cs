@@ -56,7 +56,7 @@ internal sealed partial class ResumableTransfer
             // The range starts at the end: the .part may already hold the whole body.
             if (headers.ContentRange?.Length == offset && metadata?.Length == offset)
             {
-                await state.Digest.SyncWithFileAsync(state.Part.Path, offset, options.BufferSize, cancellationToken).ConfigureAwait(false);
+                await state.Digest.SyncWithFileAsync(state.Part.Handle, offset, options.BufferSize, cancellationToken).ConfigureAwait(false);
                 return Commit(state);
             }
 
@@ -100,7 +100,7 @@ internal sealed partial class ResumableTransfer
             return await SplitAsync(state, metadata, response, idle, cancellationToken).ConfigureAwait(false);
         }
 
-        await state.Digest.SyncWithFileAsync(state.Part.Path, offset, options.BufferSize, cancellationToken).ConfigureAwait(false);
+        await state.Digest.SyncWithFileAsync(state.Part.Handle, offset, options.BufferSize, cancellationToken).ConfigureAwait(false);
         state.Progress.SetPosition(offset, length);
 
         Microsoft.Win32.SafeHandles.SafeFileHandle file;

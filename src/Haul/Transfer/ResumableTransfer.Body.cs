@@ -18,6 +18,9 @@ internal sealed partial class ResumableTransfer
 
     private const int LargeBodyBuffer = 256 * 1024;
 
+    /// <summary>A body up to this long is read back and rehashed before it is committed (see <see cref="VerifyPart"/>).</summary>
+    internal const long ReadBackLimit = 64L * 1024 * 1024;
+
     /// <summary>
     /// Streams the body into the file from <paramref name="offset"/> through one pooled buffer;
     /// returns the bytes received. What arrives is gathered in the buffer and written when the
@@ -181,6 +184,8 @@ internal sealed partial class ResumableTransfer
             throw new ContentRefusedException($"{state.Digest.Length} bytes, under --min-size {minSize}");
         }
 
+        VerifyPart(state);
+
         if (state.Target.Request.Checksum is { } expected && state.Digest.ChecksumHex() is { } actual && actual != expected.Hex)
         {
             state.Part.Delete();
@@ -199,7 +204,8 @@ internal sealed partial class ResumableTransfer
 
         try
         {
-            if (deduplicator?.FindTwin(state.Digest.Sha256Hex(), state.Digest.Length, finalPath) is { } twin)
+            // A twin that is a link now is not content Haul wrote: link(2) would copy the link itself.
+            if (deduplicator?.FindTwin(state.Digest.Sha256Hex(), state.Digest.Length, finalPath) is { } twin && !NoFollow.IsLink(twin))
             {
                 return CommitAsLink(state, twin, finalPath, name);
             }
@@ -225,6 +231,7 @@ internal sealed partial class ResumableTransfer
     private AttemptOutcome CommitAsLink(TransferState state, string twin, string finalPath, string name)
     {
         var staging = state.Part.Path + ".link";
+        NoFollow.Check(staging);
         File.Delete(staging);
         if (!HardLink.TryCreate(twin, staging, out var error))
         {
@@ -248,6 +255,74 @@ internal sealed partial class ResumableTransfer
 
         state.Part.Discard();
         return new AttemptOutcome(finalPath, Note: $"hard link to {twin}, which has the same content");
+    }
+
+    /// <summary>
+    /// Makes sure the reported SHA-256 is that of the bytes on disk. The digest is computed from
+    /// the stream as it is written, which is right as long as nothing else writes the .part. The
+    /// claim's lock keeps every other Haul transfer out; outside writers are caught here. The
+    /// length through the handle and the identity of the name (a system call each) catch a
+    /// truncated or replaced file. A truncation followed by more of our writes leaves the right
+    /// length with a zero-filled gap, and a rewrite in place keeps both, so a body up to
+    /// <see cref="ReadBackLimit"/> is also read back through the locked handle and rehashed: from
+    /// the page cache, about what hashing it cost the first time, and nothing next to the
+    /// transfer. Above the limit (a re-read of gigabytes) only the two cheap checks run.
+    /// </summary>
+    private static void VerifyPart(TransferState state)
+    {
+        var length = state.Digest.Length;
+        string? problem;
+        try
+        {
+            problem = state.Part.CheckIntact(length);
+            if (problem is null && length <= ReadBackLimit && ReadBackSha256(state.Part.Handle, length) != state.Digest.Sha256Hex())
+            {
+                problem = "its bytes are not the ones received";
+            }
+
+            if (problem is not null)
+            {
+                // Nothing in it can be trusted, nor resumed by a later attempt or run.
+                state.Part.Reset();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
+        }
+
+        if (problem is not null)
+        {
+            state.Digest.Reset();
+            state.DiscardPart = true;
+            throw HaulErrors.PartChanged(state.Url, state.Part.Path, problem);
+        }
+    }
+
+    private static string ReadBackSha256(SafeFileHandle handle, long length)
+    {
+        using var sha256 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(LargeBodyBuffer, Math.Max(length, 1)));
+        try
+        {
+            for (long position = 0; position < length;)
+            {
+                var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - position)), position);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                sha256.AppendData(buffer, 0, read);
+                position += read;
+            }
+
+            return Convert.ToHexStringLower(sha256.GetCurrentHash());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static bool IsFree(string path) => !File.Exists(path) && !File.Exists(path + PartFile.Suffix);

@@ -131,6 +131,8 @@ internal sealed partial class ResumableTransfer
         {
             case RangesRefusedException refused:
                 throw refused;
+            case LinkRefusedException link:
+                throw link;
             case HaulException error:
                 // Each piece had its own retries; the whole download is not tried again on top of them.
                 state.RetriesSpent = true;

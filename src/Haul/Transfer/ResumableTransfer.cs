@@ -30,11 +30,29 @@ internal sealed partial class ResumableTransfer(
 
     public async Task<DownloadResult> RunAsync(DownloadTarget target, CancellationToken cancellationToken)
     {
-        var started = timeProvider.GetTimestamp();
-        var part = new PartFile(target.Path);
-        if (!target.ReplacesExisting && File.Exists(target.Path) && !File.Exists(part.Path))
+        var result = await RunOnceAsync(target, cancellationToken).ConfigureAwait(false);
+        if (result.Status == DownloadStatus.Failed && target.UrlKey is { } key)
         {
-            return await AdoptExistingAsync(target, started, cancellationToken).ConfigureAwait(false);
+            // Failed: a later request for this URL in this run (a queue's redelivery) may try again.
+            names.ReleaseUrl(key);
+        }
+
+        return result;
+    }
+
+    private async Task<DownloadResult> RunOnceAsync(DownloadTarget target, CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+
+        // A link at the final name is never reported done, skipped or written through.
+        if (NoFollow.IsLink(target.Path))
+        {
+            return Failed(target, HaulErrors.SymbolicLink(target.Request.Url, target.Path), 0, started);
+        }
+
+        if (options.NoClobber && File.Exists(target.Path))
+        {
+            return Skipped(target, "exists", started);
         }
 
         try
@@ -50,6 +68,47 @@ internal sealed partial class ResumableTransfer(
             return Failed(target, HaulErrors.Storage(target.Request.Url, target.Directory, ex), 0, started);
         }
 
+        using var part = new PartFile(target.Path);
+        try
+        {
+            if (!await ClaimAsync(part, cancellationToken).ConfigureAwait(false))
+            {
+                return Skipped(target, $"another process is downloading it ({Path.GetFileName(part.Path)} is locked)", started);
+            }
+
+            // Only now, holding the claim, is the target's state settled: a transfer that held it
+            // before (this URL in another process) may have finished it while this one waited.
+            var replacing = false;
+            if (!target.ReplacesExisting && part.ExistingLength() == 0 && File.Exists(target.Path))
+            {
+                if (await AdoptExistingAsync(target, started, cancellationToken).ConfigureAwait(false) is { } adopted)
+                {
+                    return adopted;
+                }
+
+                target = target with { ReplacesExisting = true };
+                replacing = true;
+            }
+
+            var result = await TransferAsync(target, part, started, cancellationToken).ConfigureAwait(false);
+            return replacing && result.Status == DownloadStatus.Ok
+                ? result with { Note = result.Note ?? "replaced an existing file that did not match the server" }
+                : result;
+        }
+        catch (LinkRefusedException ex)
+        {
+            var error = HaulErrors.SymbolicLink(target.Request.Url, ex.Path);
+            journal?.Failed(target.Request.Url, target.Path, error, 0);
+            return Failed(target, error, 0, started);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Failed(target, HaulErrors.Storage(target.Request.Url, part.Path, ex), 0, started);
+        }
+    }
+
+    private async Task<DownloadResult> TransferAsync(DownloadTarget target, PartFile part, long started, CancellationToken cancellationToken)
+    {
         var (id, progress) = tracker.Start(target.Request.Url, Path.GetFileName(target.Path));
         using var state = new TransferState(target, part, progress, target.Request.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null);
         try
@@ -153,36 +212,6 @@ internal sealed partial class ResumableTransfer(
             Actions = target.Request.Checksum is { } checksum
                 ? [new Actions.ActionOutcome("verify", true, $"The {checksum.AlgorithmName} matches.")]
                 : [],
-        };
-    }
-
-    /// <summary>
-    /// A file is already at the target and no .part beside it: only a complete body is ever renamed
-    /// there, so it is taken as done (a run killed before its journal batch was committed leaves
-    /// exactly this). Nothing is fetched; the journal learns its size and digest.
-    /// </summary>
-    private async Task<DownloadResult> AdoptExistingAsync(DownloadTarget target, long started, CancellationToken cancellationToken)
-    {
-        // A kill between the rename and the clean-up can leave the metadata of the finished .part.
-        File.Delete(target.Path + PartFile.MetaSuffix);
-        var size = new FileInfo(target.Path).Length;
-        string? sha256 = null;
-        if (journal is not null)
-        {
-            await using var stream = new FileStream(target.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-            journal.Done(target.Request.Url, target.Path, size, sha256, null, null, 0);
-        }
-
-        return new DownloadResult
-        {
-            Request = target.Request,
-            Status = DownloadStatus.Skipped,
-            Path = target.Path,
-            Bytes = size,
-            Sha256 = sha256,
-            Note = "already exists",
-            Elapsed = timeProvider.GetElapsedTime(started),
         };
     }
 

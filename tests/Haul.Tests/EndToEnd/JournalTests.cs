@@ -129,11 +129,12 @@ public sealed class JournalTests
     }
 
     [Fact]
-    public async Task Rerun_FileOnDiskButNotInJournal_AdoptedWithoutRequest()
+    public async Task Rerun_FileOnDiskButNotInJournal_AdoptedAfterLengthProbe()
     {
         var content = TestData.Bytes(2222, seed: 450);
         await using var server = await LoopbackServer.StartAsync();
-        server.MapFile("/kept.bin", content);
+        server.Map("/kept.bin", (context, _) =>
+            LoopbackServer.TryAnswerBeyondEnd(context, content.Length) ? Task.CompletedTask : server.ServeAsync(context, content));
         using var temp = new TempDirectory();
         await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out) with { UseJournal = false }, new(server.Url("/kept.bin")));
         Directory.Exists(Path.Combine(temp.Out, ".haul")).ShouldBeFalse();
@@ -141,7 +142,10 @@ public sealed class JournalTests
         var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out), new(server.Url("/kept.bin")));
 
         result.Status.ShouldBe(DownloadStatus.Skipped);
-        server.Hits("/kept.bin").ShouldBe(1);
+        server.Hits("/kept.bin").ShouldBe(2);
+        server.Requests.Last().Range.ShouldBe($"bytes={content.Length}-");
+        server.BodyBytes.ShouldBe(content.Length);
+        TestData.FileSha256(Path.Combine(temp.Out, "kept.bin")).ShouldBe(TestData.Sha256(content));
         var entry = (await ReadJournalAsync(temp.Out)).ShouldHaveSingleItem();
         entry.State.ShouldBe(JournalState.Done);
         entry.Sha256.ShouldBe(TestData.Sha256(content));

@@ -138,6 +138,23 @@ public sealed class LoopbackServer : IAsyncDisposable
         return (from, Math.Min(to, length - 1));
     }
 
+    /// <summary>
+    /// A <c>Range: bytes=LENGTH-</c> (the client asking whether its copy is whole) answered as a good
+    /// static server does: 416 with <c>Content-Range: bytes */LENGTH</c>, no body. False for any other request.
+    /// </summary>
+    public static bool TryAnswerBeyondEnd(HttpContext context, long length)
+    {
+        if (context.Request.Headers.Range.ToString() != $"bytes={length}-")
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+        context.Response.Headers.ContentRange = $"bytes */{length}";
+        context.Response.ContentLength = 0;
+        return true;
+    }
+
     public async Task WriteBodyAsync(HttpContext context, ReadOnlyMemory<byte> bytes)
     {
         await context.Response.Body.WriteAsync(bytes);

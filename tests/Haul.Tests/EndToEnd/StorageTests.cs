@@ -112,20 +112,22 @@ public sealed class StorageTests
     }
 
     [Fact]
-    public async Task Download_ExistingFileAtTarget_IsSkippedWithoutRequest()
+    public async Task Download_UnknownFileOfWrongLengthAtTarget_FetchedAgainAndReplaced()
     {
+        var content = TestData.Bytes(57_919, seed: 24);
         await using var server = await LoopbackServer.StartAsync();
-        server.MapFile("/keep.txt", TestData.Bytes(100));
+        server.MapFile("/keep.txt", content);
         using var temp = new TempDirectory();
         Directory.CreateDirectory(temp.Out);
-        var mine = TestData.Bytes(7, seed: 25);
-        await File.WriteAllBytesAsync(Path.Combine(temp.Out, "keep.txt"), mine, TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(temp.Out, "keep.txt"), TestData.Bytes(8, seed: 25), TestContext.Current.CancellationToken);
 
         var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out), new(server.Url("/keep.txt")));
 
-        result.Status.ShouldBe(DownloadStatus.Skipped);
-        server.Hits("/keep.txt").ShouldBe(0);
-        TestData.FileSha256(Path.Combine(temp.Out, "keep.txt")).ShouldBe(TestData.Sha256(mine));
+        result.Status.ShouldBe(DownloadStatus.Ok);
+        result.Note.ShouldBe("replaced an existing file that did not match the server");
+        result.Sha256.ShouldBe(TestData.Sha256(content));
+        TestData.FileSha256(Path.Combine(temp.Out, "keep.txt")).ShouldBe(TestData.Sha256(content));
+        temp.AllFiles().ShouldBe([Path.Combine("out", "keep.txt")]);
     }
 
     [Fact]
