@@ -27,6 +27,8 @@ internal static class HttpClientFactory
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             EnableMultipleHttp2Connections = true,
             ResponseDrainTimeout = TimeSpan.FromSeconds(1),
+            // A head past this (10,000 headers, a 1 MB line) is refused by the handler and fails at once as a protocol error.
+            MaxResponseHeadersLength = ResponseFraming.MaxHeadersKiB,
             ConnectCallback = ConnectAsync,
         };
 
