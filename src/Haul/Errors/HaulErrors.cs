@@ -9,6 +9,11 @@ internal static class HaulErrors
 {
     public static HaulException FromSendFailure(string url, Uri uri, HttpRequestException ex)
     {
+        if (FindInner<Transfer.MalformedReplyException>(ex) is { } malformed)
+        {
+            return ProtocolViolation(url, $"{Authority(uri)} sent a malformed reply to {url}: {malformed.Message}.", ex);
+        }
+
         var host = uri.IdnHost;
         var socketError = FindInner<SocketException>(ex)?.SocketErrorCode;
 
@@ -45,6 +50,11 @@ internal static class HaulErrors
 
     public static ProtocolException BodyInterrupted(string url, Uri uri, long received, long? expected, Exception inner)
     {
+        if (FindInner<Transfer.MalformedReplyException>(inner) is { } malformed)
+        {
+            return ProtocolViolation(url, $"The reply for {url} from {Authority(uri)} is malformed: {malformed.Message}.", inner);
+        }
+
         if (FindInner<HttpIOException>(inner) is { HttpRequestError: HttpRequestError.InvalidResponse } framing)
         {
             return ProtocolViolation(url, $"The body of {url} from {Authority(uri)} is malformed after {received} bytes: {framing.Message}", inner);

@@ -20,6 +20,8 @@ public sealed class ResponseFramingTests
         { "chunked not last", Head + "Transfer-Encoding: chunked, identity" },
         { "chunked twice", Head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked" },
         { "garbage status code", "HTTP/1.1 2x0 OK\r\nContent-Length: 12" },
+        { "a bare CR inside a header", Head + "X-A: a\rb\r\nContent-Length: 12" },
+        { "a NUL inside a header", Head + "X-A: a\0b\r\nContent-Length: 12" },
         { "10,000 headers", Head + string.Concat(Enumerable.Range(0, 10_000).Select(i => $"X-H{i}: v\r\n")) + "Content-Length: 12" },
         { "a 1 MB header line", Head + "X-Big: " + new string('a', 1 << 20) + "\r\nContent-Length: 12" },
         { "more header fields than allowed", Head + string.Concat(Enumerable.Range(0, 2_000).Select(_ => "X: a\r\n")) + "Content-Length: 12" },
@@ -42,6 +44,59 @@ public sealed class ResponseFramingTests
         result.Attempts.ShouldBe(1, name);
         server.Requests.Count.ShouldBe(1, name);
         File.Exists(Path.Combine(temp.Out, "f.bin")).ShouldBeFalse(name);
+    }
+
+    [Theory]
+    [InlineData("a NUL", "X-T: a\0b")]
+    [InlineData("a bare CR", "X-T: a\rb")]
+    public async Task Download_BrokenChunkedTrailer_FailsAtOnceWithProtocolKind(string name, string trailer)
+    {
+        var body = "c\r\nhello world!\r\n0\r\n" + trailer + "\r\n\r\n";
+        await using var server = RawLoopbackServer.Start(_ => RawReply.Latin1(Head + "Transfer-Encoding: chunked\r\n\r\n" + body));
+        using var temp = new TempDirectory();
+
+        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out), new(server.Url("/t.bin")));
+
+        var error = result.Error.ShouldBeOfType<ProtocolException>(name);
+        error.Message.ShouldContain("trailer");
+        error.IsTransient.ShouldBeFalse(name);
+        result.Attempts.ShouldBe(1);
+        server.Requests.Count.ShouldBe(1);
+        File.Exists(Path.Combine(temp.Out, "t.bin")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Download_BareCrInTheSecondReplyOfAConnection_OnlyThatOneFails()
+    {
+        var first = TestData.Bytes(4000, seed: 45);
+        await using var server = RawLoopbackServer.Start(request => request.Target == "/1.bin"
+            ? RawReply.Of("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked", Chunked(first, 999), keepAlive: true)
+            : RawReply.Of("HTTP/1.1 200 OK\r\nX-A: a\rb\r\nContent-Length: 2", "no"u8.ToArray(), keepAlive: true));
+        using var temp = new TempDirectory();
+        var options = DownloaderHarness.Options(temp.Out) with { MaxConcurrent = 1 };
+
+        var results = await DownloaderHarness.RunAsync(options, new(server.Url("/1.bin")), new(server.Url("/2.bin")));
+
+        var one = results.Single(r => r.Request.Url.EndsWith("/1.bin", StringComparison.Ordinal));
+        var two = results.Single(r => r.Request.Url.EndsWith("/2.bin", StringComparison.Ordinal));
+        one.Status.ShouldBe(DownloadStatus.Ok, one.Error?.Message);
+        TestData.FileSha256(Path.Combine(temp.Out, "1.bin")).ShouldBe(TestData.Sha256(first));
+        two.Error.ShouldBeOfType<ProtocolException>().Message.ShouldContain("bare CR");
+        two.Attempts.ShouldBe(1);
+        server.Requests.Select(r => (r.Connection, r.Target)).ShouldBe([(1, "/1.bin"), (1, "/2.bin")]);
+    }
+
+    [Fact]
+    public async Task Download_JunkWithNulAfterACompleteReply_TheReplyIsKept()
+    {
+        var body = TestData.Bytes(3000, seed: 46);
+        await using var server = RawLoopbackServer.Start(_ => RawReply.Of("HTTP/1.1 200 OK\r\nContent-Length: 3000", [.. body, .. "\0\r junk"u8.ToArray()]));
+        using var temp = new TempDirectory();
+
+        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out), new(server.Url("/j.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Ok, result.Error?.Message);
+        TestData.FileSha256(Path.Combine(temp.Out, "j.bin")).ShouldBe(TestData.Sha256(body));
     }
 
     [Fact]
