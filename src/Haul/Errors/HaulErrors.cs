@@ -9,6 +9,11 @@ internal static class HaulErrors
 {
     public static HaulException FromSendFailure(string url, Uri uri, HttpRequestException ex)
     {
+        if (FindInner<Transfer.MalformedReplyException>(ex) is { } malformed)
+        {
+            return ProtocolViolation(url, $"{Authority(uri)} sent a malformed reply to {url}: {malformed.Message}.", ex);
+        }
+
         var host = uri.IdnHost;
         var socketError = FindInner<SocketException>(ex)?.SocketErrorCode;
 
@@ -36,12 +41,25 @@ internal static class HaulErrors
                 new ConnectException(url, $"Could not connect to {Authority(uri)} for {url}: {Innermost(ex).Message}", ex),
             HttpRequestError.ResponseEnded =>
                 new ProtocolException(url, $"{Authority(uri)} closed the connection before answering {url}.", ex),
+            // The handler refused the reply itself (a garbage status line, headers past the limit): the same request gets the same reply.
+            HttpRequestError.InvalidResponse or HttpRequestError.ConfigurationLimitExceeded =>
+                ProtocolViolation(url, $"{Authority(uri)} sent a malformed reply to {url}: {Innermost(ex).Message}", ex),
             _ => new ProtocolException(url, $"The request for {url} failed: {Innermost(ex).Message}", ex),
         };
     }
 
     public static ProtocolException BodyInterrupted(string url, Uri uri, long received, long? expected, Exception inner)
     {
+        if (FindInner<Transfer.MalformedReplyException>(inner) is { } malformed)
+        {
+            return ProtocolViolation(url, $"The reply for {url} from {Authority(uri)} is malformed: {malformed.Message}.", inner);
+        }
+
+        if (FindInner<HttpIOException>(inner) is { HttpRequestError: HttpRequestError.InvalidResponse } framing)
+        {
+            return ProtocolViolation(url, $"The body of {url} from {Authority(uri)} is malformed after {received} bytes: {framing.Message}", inner);
+        }
+
         var of = expected is { } total ? $" of {total}" : string.Empty;
         return new ProtocolException(url, $"The connection to {Authority(uri)} dropped after {received}{of} bytes of {url}.", inner);
     }
@@ -94,6 +112,17 @@ internal static class HaulErrors
         new(url, $"'{path}' changed on disk while {url} was written into it ({detail}); it was not kept.", null);
 
     public static DownloadCancelledException Cancelled(string url) => new(url);
+
+    /// <summary>A reply that breaks HTTP by itself (a bad or conflicting length, broken framing, oversized headers): failed at once, not retried.</summary>
+    public static ProtocolException ProtocolViolation(string url, string message, Exception? inner = null) =>
+        new(url, message, inner, transient: false);
+
+    /// <summary>A reply from <paramref name="uri"/> that breaks HTTP in the way <paramref name="detail"/> says.</summary>
+    public static ProtocolException BadReply(string url, Uri uri, string detail) =>
+        ProtocolViolation(url, $"{Authority(uri)} sent a malformed reply to {url}: {detail}.");
+
+    public static RedirectException RedirectDowngrade(string url, Uri from, Uri to) =>
+        new(url, $"The redirect from {from.Scheme}://{Authority(from)} to {to.Scheme}://{Authority(to)} would leave TLS for {url}; refused.");
 
     private static string Authority(Uri uri) => uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}";
 

@@ -115,13 +115,22 @@ public sealed class RedirectException : HaulException
 /// <summary>The reply broke the protocol: a body shorter than announced, a wrong range, a dropped connection.</summary>
 public sealed class ProtocolException : HaulException
 {
-    internal ProtocolException(string url, string message, Exception? inner) : base(url, message, inner) { }
+    private readonly bool _transient;
+
+    internal ProtocolException(string url, string message, Exception? inner) : this(url, message, inner, transient: true) { }
+
+    // Not transient: a reply that breaks the protocol by itself (a bad length, broken framing); asking again gets the same reply.
+    internal ProtocolException(string url, string message, Exception? inner, bool transient)
+        : base(url, message, inner)
+    {
+        _transient = transient;
+    }
 
     /// <inheritdoc/>
     public override ErrorKind Kind => ErrorKind.Protocol;
 
     /// <inheritdoc/>
-    public override bool IsTransient => true;
+    public override bool IsTransient => _transient;
 }
 
 /// <summary>The downloaded body does not match the expected checksum.</summary>

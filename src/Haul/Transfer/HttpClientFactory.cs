@@ -27,7 +27,11 @@ internal static class HttpClientFactory
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             EnableMultipleHttp2Connections = true,
             ResponseDrainTimeout = TimeSpan.FromSeconds(1),
+            // A head past this (10,000 headers, a 1 MB line) is refused by the handler and fails at once as a protocol error.
+            MaxResponseHeadersLength = ResponseFraming.MaxHeadersKiB,
             ConnectCallback = ConnectAsync,
+            // The handler turns a bare CR or NUL in a header into a space; the guard sees the raw bytes and refuses them.
+            PlaintextStreamFilter = GuardHttp1,
         };
 
         if (trust is not null)
@@ -53,6 +57,9 @@ internal static class HttpClientFactory
         client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
         return client;
     }
+
+    private static ValueTask<Stream> GuardHttp1(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(context.NegotiatedHttpVersion.Major == 1 ? new ReplyHeadGuard(context.PlaintextStream) : context.PlaintextStream);
 
     /// <summary>
     /// Connects like the default handler, except that names under <c>.invalid</c> fail at once

@@ -78,7 +78,7 @@ internal sealed partial class ResumableTransfer
                 throw new ContentRefusedException(reason);
             }
 
-            metadata = new PartMetadata(state.Url, response.Headers.ETag?.ToString(), headers.LastModified, length);
+            metadata = new PartMetadata(state.Url, PartMetadata.UsableETag(RawHeader(response.Headers.NonValidated, "ETag")), headers.LastModified, length);
             await WriteStorageAsync(state, () =>
             {
                 state.Part.StartOver(metadata);
@@ -94,7 +94,7 @@ internal sealed partial class ResumableTransfer
                 RetryAfter.From(response.Headers.RetryAfter, timeProvider.GetUtcNow()));
         }
 
-        state.DispositionName = FileNamer.FromContentDisposition(headers.ContentDisposition) ?? state.DispositionName;
+        state.DispositionName = FileNamer.FromContentDisposition(headers.ContentDisposition, RawHeader(headers.NonValidated, "Content-Disposition")) ?? state.DispositionName;
         if (offset == 0 && metadata is not null && CanSplit(state, response, metadata))
         {
             return await SplitAsync(state, metadata, response, idle, cancellationToken).ConfigureAwait(false);
@@ -158,7 +158,9 @@ internal sealed partial class ResumableTransfer
         CancellationToken token,
         CancellationToken cancellationToken)
     {
+        // A server may send the same URL back a few times (a cookie or a warm-up); only the limit decides, and a repeat makes it a loop.
         var visited = new HashSet<string>(StringComparer.Ordinal) { uri.AbsoluteUri };
+        var repeated = (Uri?)null;
         for (var redirects = 0; ; redirects++)
         {
             HttpResponseMessage response;
@@ -176,6 +178,16 @@ internal sealed partial class ResumableTransfer
                 throw idle.IsCancellationRequested
                     ? HaulErrors.Idle(state.Url, uri, options.IdleTimeout)
                     : HaulErrors.ConnectTimedOut(state.Url, uri, options.ConnectTimeout, ex);
+            }
+
+            try
+            {
+                ResponseFraming.Check(response, state.Url, uri);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
             }
 
             if (response.StatusCode is not (HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
@@ -197,14 +209,21 @@ internal sealed partial class ResumableTransfer
                 throw HaulErrors.BadRedirect(state.Url, $"'{next}' is not an http(s) URL");
             }
 
+            if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
+            {
+                throw HaulErrors.RedirectDowngrade(state.Url, uri, next);
+            }
+
             if (!visited.Add(next.AbsoluteUri))
             {
-                throw HaulErrors.RedirectLoop(state.Url, next);
+                repeated ??= next;
             }
 
             if (redirects + 1 > options.MaxRedirects)
             {
-                throw HaulErrors.TooManyRedirects(state.Url, options.MaxRedirects);
+                throw repeated is not null
+                    ? HaulErrors.RedirectLoop(state.Url, repeated)
+                    : HaulErrors.TooManyRedirects(state.Url, options.MaxRedirects);
             }
 
             uri = next;
@@ -218,7 +237,7 @@ internal sealed partial class ResumableTransfer
         if (offset == 0 && existing is not null)
         {
             // --check-updates: the server answers 304 when the copy on disk is current.
-            if (existing.ETag is { } etag && System.Net.Http.Headers.EntityTagHeaderValue.TryParse(etag, out var tag))
+            if (PartMetadata.UsableETag(existing.ETag) is { } etag && System.Net.Http.Headers.EntityTagHeaderValue.TryParse(etag, out var tag))
             {
                 request.Headers.IfNoneMatch.Add(tag);
             }
@@ -236,6 +255,10 @@ internal sealed partial class ResumableTransfer
 
         return request;
     }
+
+    /// <summary>The one value of header <paramref name="name"/>; null when it is missing or repeated.</summary>
+    private static string? RawHeader(System.Net.Http.Headers.HttpHeadersNonValidated headers, string name) =>
+        headers.TryGetValues(name, out var values) && values.Count == 1 ? values.ToString() : null;
 
     private static async ValueTask WriteStorageAsync(TransferState state, Func<ValueTask> write)
     {

@@ -281,4 +281,26 @@ public sealed class RetryPolicyTests
             HaulErrors.Status(Url, int.Parse(failure["http-".Length..], System.Globalization.CultureInfo.InvariantCulture), null, null),
         _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, null),
     };
+
+    [Fact]
+    public void NextDelay_ProtocolViolation_NotRetried()
+    {
+        var policy = new RetryPolicy(Options, () => 0.5);
+
+        policy.NextDelay(HaulErrors.ProtocolViolation(Url, "bad length"), attemptsMade: 1).ShouldBeNull();
+        policy.NextDelay(HaulErrors.BadReply(Url, Uri, "two lengths"), attemptsMade: 1).ShouldBeNull();
+        policy.NextDelay(HaulErrors.ShortBody(Url, 1, 2), attemptsMade: 1).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void NextDelay_HandlerRefusedTheHead_NotRetried()
+    {
+        var policy = new RetryPolicy(Options, () => 0.5);
+        var refused = new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, "The HTTP response headers length exceeded the set limit.");
+        var garbage = new HttpRequestException(HttpRequestError.InvalidResponse, "Received an invalid status line.");
+
+        policy.NextDelay(HaulErrors.FromSendFailure(Url, Uri, refused), attemptsMade: 1).ShouldBeNull();
+        policy.NextDelay(HaulErrors.FromSendFailure(Url, Uri, garbage), attemptsMade: 1).ShouldBeNull();
+        HaulErrors.FromSendFailure(Url, Uri, garbage).Kind.ShouldBe(ErrorKind.Protocol);
+    }
 }
