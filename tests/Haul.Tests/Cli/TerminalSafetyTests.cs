@@ -18,12 +18,12 @@ public sealed class TerminalSafetyTests
     public async Task Get_EscapesInReasonPhraseAndLocation_StderrListAndJsonCarryNoControlCharacters()
     {
         var content = TestData.Bytes(5000, seed: 90);
-        await using var server = RawHttpServer.Start(path => path switch
+        await using var server = RawLoopbackServer.Start(request => RawReply.Latin1(request.Target switch
         {
             "/reason.jpg" => $"HTTP/1.1 404 {Hostile}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             "/moved.jpg" => $"HTTP/1.1 302 Found\r\nLocation: ftp://x/{Hostile}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             _ => $"HTTP/1.1 200 OK\r\nContent-Length: {content.Length}\r\nConnection: close\r\n\r\n{System.Text.Encoding.Latin1.GetString(content)}",
-        });
+        }));
         using var temp = new TempDirectory();
         string[] urls = [server.Url("/reason.jpg"), server.Url("/moved.jpg"), server.Url("/good.jpg")];
 
