@@ -81,6 +81,11 @@ internal static class WorkerCommand
         {
             throw new UsageException(ex.Message);
         }
+        catch (IOException ex)
+        {
+            // The directory cannot be claimed: a symbolic link where the lock goes, a read-only disk.
+            throw new UsageException(ex.Message);
+        }
 
         await using (worker)
         {

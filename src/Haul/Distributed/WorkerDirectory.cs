@@ -11,16 +11,17 @@ internal static class WorkerDirectory
     public const string LockName = "worker.lock";
 
     /// <summary>Holds <c>DIR/.haul/worker.lock</c> open and locked for as long as the worker runs.</summary>
+    /// <exception cref="IOException">A symbolic link stands at <c>.haul</c> or at the lock file.</exception>
     public static FileStream Lock(string directory)
     {
-        var folder = Path.Combine(directory, DownloadJournal.FolderName);
-        Directory.CreateDirectory(folder);
+        // A link at .haul or at the lock file would put the lock (and a created file) outside DIR.
+        var path = HaulFolder.Prepare(directory, LockName);
         FileStream? stream = null;
         try
         {
             // The file stays behind when the worker ends: deleting it on close would let a second
             // worker, refused the lock, remove the first one's file on its way out.
-            stream = new FileStream(Path.Combine(folder, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
 
             // A record lock as well as the open's share mode: it holds even where the runtime is told
             // not to lock files it opens (the haul CLI is, to save two system calls per download).

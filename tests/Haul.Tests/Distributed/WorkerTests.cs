@@ -87,6 +87,27 @@ public sealed class WorkerTests
         run.Error.ShouldContain("Another worker is using");
     }
 
+    [Theory]
+    [InlineData(".haul")]
+    [InlineData(".haul/worker.lock")]
+    public async Task Worker_SymbolicLinkWhereTheLockGoes_RefusedAndNothingWrittenOutside(string linkPath)
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var temp = new TempDirectory();
+        var outside = Path.Combine(temp.Root, "outside");
+        Directory.CreateDirectory(outside);
+        var link = Path.Combine(temp.Out, linkPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        var pointsTo = linkPath == ".haul" ? outside : Path.Combine(outside, "victim");
+        File.CreateSymbolicLink(link, pointsTo);
+
+        var run = await CliRun.RunAsync("worker", redis.Job("linked"), "-d", temp.Out);
+
+        run.ExitCode.ShouldBe(2);
+        run.Error.ShouldContain("refusing to write through a symbolic link");
+        Directory.EnumerateFileSystemEntries(outside).ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Worker_WithExitWhenDoneOff_WaitsForMoreUntilInterrupted()
     {
