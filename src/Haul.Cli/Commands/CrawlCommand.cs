@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Haul.Cli.Output;
 using Haul.Cli.Running;
 using Haul.Crawling;
 
@@ -23,6 +24,8 @@ internal static class CrawlCommand
         var layout = new Option<string>("--layout") { Description = "host-path (DIR/host/path/…) | flat.", DefaultValueFactory = _ => "host-path" };
         layout.AcceptOnlyFromAmong("host-path", "flat");
         var select = new Option<string[]>("--select") { Description = "CSS[@attr] of pictures, replacing the defaults (repeatable), e.g. 'a.full@href'.", AllowMultipleArgumentsPerToken = false };
+        var allFormats = new Option<bool>("--all-formats") { Description = "Keep every candidate of a picture (each <picture> source, srcset and image-set() entry), not only the one a browser loads." };
+        var icons = new Option<bool>("--icons") { Description = "Also keep the site's icons (link rel=icon, apple-touch-icon)." };
         var follow = new Option<string>("--follow") { Description = "CSS of the links to follow.", DefaultValueFactory = _ => "a[href]" };
         var maxConcurrent = new Option<int>("--max-concurrent", "-j") { Description = "Picture downloads in flight at once.", DefaultValueFactory = _ => 16 };
         var maxPerHost = new Option<int>("--max-per-host") { Description = "Connections to one host at once.", DefaultValueFactory = _ => 8 };
@@ -31,7 +34,7 @@ internal static class CrawlCommand
         var output = new OutputOptions();
         var command = new Command("crawl", "Download every picture of pages, following links within a scope.")
         {
-            urls, dir, depth, scope, maxPages, accept, reject, minSize, ignoreRobots, delay, layout, select, follow,
+            urls, dir, depth, scope, maxPages, accept, reject, minSize, ignoreRobots, delay, layout, select, allFormats, icons, follow,
             maxConcurrent, maxPerHost, noJournal, queue,
         };
         output.AddTo(command);
@@ -65,6 +68,8 @@ internal static class CrawlCommand
                 Layout = parseResult.GetValue(layout) == "flat" ? CrawlLayout.Flat : CrawlLayout.HostPath,
                 Select = parseResult.GetValue(select) ?? [],
                 Follow = parseResult.GetValue(follow)!,
+                AllFormats = parseResult.GetValue(allFormats),
+                Icons = parseResult.GetValue(icons),
             };
 
             Crawler crawler;
@@ -84,13 +89,24 @@ internal static class CrawlCommand
                     return await CrawlQueue.RunAsync(JobArguments.Parse(job), startPages, downloadOptions, crawlOptions, output.Read(parseResult, io), io, cancellationToken);
                 }
 
-                return await DownloadRun.ExecuteAsync(
+                var mode = output.Read(parseResult, io);
+                var refusals = new ScopeRefusals();
+                var exitCode = await DownloadRun.ExecuteAsync(
                     downloadOptions.Directory,
-                    crawler.CrawlAsync(startPages, cancellationToken),
+                    refusals.CountAsync(crawler.CrawlAsync(startPages, cancellationToken), cancellationToken),
                     crawler.GetProgress,
-                    output.Read(parseResult, io),
+                    mode,
                     io,
                     cancellationToken);
+                if (mode != OutputMode.Quiet)
+                {
+                    foreach (var line in refusals.Lines())
+                    {
+                        await io.Error.WriteLineAsync($"haul: {line}");
+                    }
+                }
+
+                return exitCode;
             }
         });
         return command;

@@ -39,6 +39,15 @@ public sealed record CrawlOptions
     /// <summary>Pages fetched and parsed at once.</summary>
     public int PageConcurrency { get; init; } = 4;
 
+    /// <summary>
+    /// Keep every candidate of a picture (each <c>&lt;picture&gt;</c> source, <c>srcset</c> and
+    /// <c>image-set()</c> entry) instead of the one a browser would load.
+    /// </summary>
+    public bool AllFormats { get; init; }
+
+    /// <summary>Also keep the site's icons (<c>link rel=icon</c>, <c>apple-touch-icon</c>).</summary>
+    public bool Icons { get; init; }
+
     /// <summary>The robots.txt product token this crawler answers to.</summary>
     public string RobotsToken { get; init; } = "haul";
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Haul.Errors;
@@ -30,7 +31,7 @@ public sealed partial class Crawler : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(crawlOptions.PageConcurrency, 1);
         Options = crawlOptions;
         _downloader = new Downloader(downloadOptions, timeProvider);
-        Extractor = PageExtractor.Create(crawlOptions.Select, crawlOptions.Follow);
+        Extractor = PageExtractor.Create(crawlOptions.Select, crawlOptions.Follow, PictureRules.From(crawlOptions));
     }
 
     /// <summary>What this crawler follows and keeps.</summary>
@@ -79,7 +80,8 @@ public sealed partial class Crawler : IDisposable
         var robots = Options.IgnoreRobots ? null : new RobotsCache(_downloader.Client, pacer, Options.RobotsToken);
         var requests = Channel.CreateBounded<DownloadRequest>(new BoundedChannelOptions(256) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var walk = new PageWalk(this, frontier, pacer, robots, requests.Writer);
+        var notices = new ConcurrentQueue<DownloadResult>();
+        var walk = new PageWalk(this, frontier, pacer, robots, requests.Writer, notices.Enqueue);
         var done = new List<string>(DoneBatch);
         var producer = walk.RunAsync(stop.Token);
         try
@@ -96,6 +98,17 @@ public sealed partial class Crawler : IDisposable
                 }
 
                 yield return result;
+
+                // Refused pictures and off-scope redirects, reported between downloads.
+                while (notices.TryDequeue(out var notice))
+                {
+                    yield return notice;
+                }
+            }
+
+            while (notices.TryDequeue(out var notice))
+            {
+                yield return notice;
             }
         }
         finally

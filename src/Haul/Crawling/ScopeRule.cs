@@ -11,6 +11,10 @@ internal static class ScopeRule
         _ => SameAuthority(seed, candidate) && candidate.AbsolutePath.StartsWith(Directory(seed.AbsolutePath), StringComparison.Ordinal),
     };
 
+    /// <summary>The narrowest scope that takes <paramref name="candidate"/>, to say which flag would.</summary>
+    public static CrawlScope Narrowest(Uri seed, Uri candidate) =>
+        new[] { CrawlScope.Prefix, CrawlScope.Host, CrawlScope.Domain }.FirstOrDefault(scope => Contains(scope, seed, candidate), CrawlScope.Any);
+
     private static bool SameAuthority(Uri a, Uri b) =>
         string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
