@@ -51,7 +51,7 @@ internal sealed class CssImageSet
         var usable = _candidates.Where(candidate => candidate.Type is null || PictureType.IsKnown(candidate.Type)).ToList();
         if (all)
         {
-            return _candidates.Select(candidate => candidate.Url);
+            return usable.Select(candidate => candidate.Url);
         }
 
         return usable.Count == 0 ? [] : [usable.MaxBy(candidate => candidate.Density).Url];

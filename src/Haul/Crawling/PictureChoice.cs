@@ -20,7 +20,8 @@ internal static class PictureChoice
         var title = img is null ? PageText.Normalize(picture.GetAttribute("title")) : PageText.Title(img);
         foreach (var source in picture.Children.Where(child => child.LocalName == "source"))
         {
-            if (!rules.AllFormats && !PictureType.IsAccepted(source.GetAttribute("type"), rules.Accept, rules.Reject))
+            // A type the crawl would refuse is passed over, as a browser passes over a type it cannot show.
+            if (!PictureType.IsAccepted(source.GetAttribute("type"), rules.Accept, rules.Reject))
             {
                 continue;
             }
@@ -74,7 +75,8 @@ internal static class PictureChoice
             }
         }
 
-        return img.GetAttribute("src");
+        // With only a lazy srcset, src holds the placeholder scripts replace.
+        return img.HasAttribute("data-srcset") ? null : img.GetAttribute("src");
     }
 
     private static List<string> Candidates(string? srcset, bool all)

@@ -1,0 +1,73 @@
+using Haul.Tests.Cli;
+using Haul.Tests.EndToEnd;
+
+namespace Haul.Tests.Crawling;
+
+public sealed class CrawlPictureSiteTests
+{
+    [Fact]
+    public async Task Crawl_EveryWayAPageShowsAPicture_SavesEachVisiblePictureOnce()
+    {
+        await using var site = await PictureSite.StartAsync();
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("crawl", site.Server.Url("/"), "-d", temp.Out, "--depth", "1", "--json");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        AssertSaved(site, temp, PictureSite.Visible);
+        foreach (var path in PictureSite.Visible.Concat(PictureSite.Stylesheets))
+        {
+            site.Server.Hits(path).ShouldBe(1, path);
+        }
+
+        foreach (var path in PictureSite.OtherCandidates.Concat(PictureSite.Icons)
+            .Concat(["/img/placeholder.gif", "/img/p.xyz", "/fonts/f.woff2", "/img/not-a-url.png", "/img/commented.jpg", "/css/alternate.css", "/img/alternate.jpg"]))
+        {
+            site.Server.Hits(path).ShouldBe(0, path);
+        }
+
+        // A stylesheet is read, never kept as a picture.
+        run.JsonLines.Select(line => line.GetProperty("url").GetString()).ShouldAllBe(url => !url!.EndsWith(".css", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Crawl_AllFormatsAndIcons_KeepsEveryCandidateAndTheIcons()
+    {
+        await using var site = await PictureSite.StartAsync();
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("crawl", site.Server.Url("/"), "-d", temp.Out, "--depth", "1", "--all-formats", "--icons", "-q");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        AssertSaved(site, temp, [.. PictureSite.Visible, .. PictureSite.OtherCandidates, .. PictureSite.Icons]);
+        foreach (var path in PictureSite.Stylesheets)
+        {
+            site.Server.Hits(path).ShouldBe(1, path);
+        }
+    }
+
+    [Fact]
+    public async Task Crawl_AcceptJpgOnly_PictureFallsBackToItsImg()
+    {
+        await using var site = await PictureSite.StartAsync();
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("crawl", site.Server.Url("/"), "-d", temp.Out, "--accept", "jpg", "-q");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        site.Server.Hits("/img/p.jpg").ShouldBe(1);
+        site.Server.Hits("/img/p-1280.webp").ShouldBe(0);
+        site.Server.Hits("/img/p.avif").ShouldBe(0);
+        TestData.FileSha256(Path.Combine(temp.Out, site.HostFolder, "img", "p.jpg")).ShouldBe(TestData.Sha256(site.Pictures["/img/p.jpg"]));
+    }
+
+    private static void AssertSaved(PictureSite site, TempDirectory temp, IEnumerable<string> paths)
+    {
+        var expected = paths.Select(path => Path.Combine("out", site.HostFolder + path.Replace('/', Path.DirectorySeparatorChar))).Order(StringComparer.Ordinal).ToList();
+        temp.AllFiles().ShouldBe(expected);
+        foreach (var path in paths)
+        {
+            TestData.FileSha256(Path.Combine(temp.Out, site.HostFolder + path)).ShouldBe(TestData.Sha256(site.Pictures[path]), path);
+        }
+    }
+}
