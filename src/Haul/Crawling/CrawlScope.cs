@@ -5,7 +5,7 @@ public enum CrawlScope
 {
     /// <summary>The same host (and port) as the start page.</summary>
     Host,
-    /// <summary>The same registrable domain, roughly: the last two labels of the host (<c>a.example.org</c> and <c>b.example.org</c>).</summary>
+    /// <summary>The same registrable domain by the Public Suffix List (<c>a.example.co.uk</c> and <c>b.example.co.uk</c>, not <c>a.github.io</c> and <c>b.github.io</c>).</summary>
     Domain,
     /// <summary>URLs under the start page's directory (<c>https://h/gallery/</c>…).</summary>
     Prefix,

@@ -20,15 +20,7 @@ internal static class ScopeRule
 
     private static string Directory(string path) => path[..(path.LastIndexOf('/') + 1)];
 
-    // Without a public-suffix list this is the last two labels; an IP address is its own domain.
-    private static string Domain(string host)
-    {
-        if (System.Net.IPAddress.TryParse(host, out _))
-        {
-            return host;
-        }
-
-        var labels = host.Split('.');
-        return labels.Length <= 2 ? host : string.Join('.', labels[^2..]);
-    }
+    // The registrable domain by the Public Suffix List; an IP address, or a host that is itself a
+    // public suffix, is its own domain.
+    private static string Domain(string host) => Http.PublicSuffixList.Default.RegistrableDomain(host) ?? host.ToLowerInvariant();
 }
