@@ -9,7 +9,7 @@ namespace Haul.Crawling;
 /// killed crawl run again continues where it stopped: pending pages are fetched, pictures found but
 /// not downloaded are requested again, nothing done is repeated.
 /// </summary>
-internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
+internal sealed class CrawlFrontier : ICrawlFrontier, IFlatNames, IDisposable
 {
     private const int MaxPageAttempts = 3;
     private readonly SqliteConnection _connection;
@@ -30,6 +30,8 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
                 key TEXT PRIMARY KEY NOT NULL, url TEXT NOT NULL, directory TEXT, page TEXT NOT NULL,
                 alt TEXT, title TEXT, state INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS images_state ON images(state);
+            CREATE TABLE IF NOT EXISTS flat_names (
+                name TEXT PRIMARY KEY NOT NULL COLLATE NOCASE, key TEXT NOT NULL UNIQUE, plain INTEGER NOT NULL);
             """);
     }
 
@@ -181,6 +183,42 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
                 after = rowId;
                 yield return image;
             }
+        }
+    }
+
+    /// <inheritdoc/>
+    public string? NameFor(string key, Uri url)
+    {
+        lock (_lock)
+        {
+            using (var known = _connection.CreateCommand())
+            {
+                known.CommandText = "SELECT name, plain FROM flat_names WHERE key = $key";
+                known.Parameters.AddWithValue("$key", key);
+                using var reader = known.ExecuteReader();
+                if (reader.Read())
+                {
+                    return reader.GetInt64(1) == 1 ? null : reader.GetString(0);
+                }
+            }
+
+            var plain = true;
+            foreach (var name in FlatName.Candidates(key, url))
+            {
+                using var claim = _connection.CreateCommand();
+                claim.CommandText = "INSERT OR IGNORE INTO flat_names (name, key, plain) VALUES ($name, $key, $plain)";
+                claim.Parameters.AddWithValue("$name", name);
+                claim.Parameters.AddWithValue("$key", key);
+                claim.Parameters.AddWithValue("$plain", plain ? 1 : 0);
+                if (claim.ExecuteNonQuery() == 1)
+                {
+                    return plain ? null : name;
+                }
+
+                plain = false;
+            }
+
+            return null;
         }
     }
 

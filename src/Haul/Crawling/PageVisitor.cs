@@ -165,6 +165,7 @@ internal sealed partial class PageVisitor(
     /// <summary>The download request of a picture found by this crawl, with the crawl's type and size rules.</summary>
     public DownloadRequest ToRequest(FrontierImage image) => new(image.Url)
     {
+        OutName = _options.Layout == CrawlLayout.Flat && frontier is IFlatNames names ? names.NameFor(image.Key, new Uri(image.Url)) : null,
         Directory = image.Directory,
         Page = image.Page,
         Alt = image.Alt,
