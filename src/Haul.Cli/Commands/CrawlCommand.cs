@@ -26,6 +26,7 @@ internal static class CrawlCommand
         var select = new Option<string[]>("--select") { Description = "CSS[@attr] of pictures, replacing the defaults (repeatable), e.g. 'a.full@href'.", AllowMultipleArgumentsPerToken = false };
         var allFormats = new Option<bool>("--all-formats") { Description = "Keep every candidate of a picture (each <picture> source, srcset and image-set() entry), not only the one a browser loads." };
         var icons = new Option<bool>("--icons") { Description = "Also keep the site's icons (link rel=icon, apple-touch-icon)." };
+        var checkUpdates = new Option<bool>("--check-updates") { Description = "Revisit the pages of a finished crawl with conditional requests and fetch the pictures that are new." };
         var follow = new Option<string>("--follow") { Description = "CSS of the links to follow.", DefaultValueFactory = _ => "a[href]" };
         var maxConcurrent = new Option<int>("--max-concurrent", "-j") { Description = "Picture downloads in flight at once.", DefaultValueFactory = _ => 16 };
         var maxPerHost = new Option<int>("--max-per-host") { Description = "Connections to one host at once.", DefaultValueFactory = _ => 8 };
@@ -34,7 +35,7 @@ internal static class CrawlCommand
         var output = new OutputOptions();
         var command = new Command("crawl", "Download every picture of pages, following links within a scope.")
         {
-            urls, dir, depth, scope, maxPages, accept, reject, minSize, ignoreRobots, delay, layout, select, allFormats, icons, follow,
+            urls, dir, depth, scope, maxPages, accept, reject, minSize, ignoreRobots, delay, layout, select, allFormats, icons, checkUpdates, follow,
             maxConcurrent, maxPerHost, noJournal, queue,
         };
         output.AddTo(command);
@@ -70,6 +71,7 @@ internal static class CrawlCommand
                 Follow = parseResult.GetValue(follow)!,
                 AllFormats = parseResult.GetValue(allFormats),
                 Icons = parseResult.GetValue(icons),
+                CheckUpdates = parseResult.GetValue(checkUpdates),
             };
 
             Crawler crawler;
@@ -104,6 +106,14 @@ internal static class CrawlCommand
                     {
                         await io.Error.WriteLineAsync($"haul: {line}");
                     }
+                }
+
+                // Said in every mode, --json and -q included: an empty run must not look like an empty site.
+                if (crawler.AlreadyFinished is { } finished)
+                {
+                    var pictures = finished.Pictures == 1 ? "1 picture" : $"{finished.Pictures} pictures";
+                    await io.Error.WriteLineAsync(
+                        $"haul: crawl already finished on {finished.FinishedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC: {pictures}; --check-updates looks for new ones");
                 }
 
                 return exitCode;

@@ -9,7 +9,7 @@ namespace Haul.Crawling;
 /// killed crawl run again continues where it stopped: pending pages are fetched, pictures found but
 /// not downloaded are requested again, nothing done is repeated.
 /// </summary>
-internal sealed class CrawlFrontier : ICrawlFrontier, IFlatNames, IDisposable
+internal sealed partial class CrawlFrontier : ICrawlFrontier, IFlatNames, IDisposable
 {
     private const int MaxPageAttempts = 3;
     private readonly SqliteConnection _connection;
@@ -33,6 +33,7 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IFlatNames, IDisposable
             CREATE TABLE IF NOT EXISTS flat_names (
                 name TEXT PRIMARY KEY NOT NULL COLLATE NOCASE, key TEXT NOT NULL UNIQUE, plain INTEGER NOT NULL);
             """);
+        AddValidatorColumns();
     }
 
     /// <summary>Adds a page unless it was seen before; true when it is new.</summary>
@@ -46,8 +47,13 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IFlatNames, IDisposable
     /// Everything a parsed page yields, in one transaction: its pictures and links join the
     /// seen-sets and the page is done. Returns the pictures that were not seen before.
     /// </summary>
-    public List<FrontierImage> RecordPage(string pageKey, IReadOnlyList<FrontierImage> images, IReadOnlyList<FrontierPage> links)
+    public List<FrontierImage> RecordPage(string pageKey, IReadOnlyList<FrontierImage> images, IReadOnlyList<FrontierPage> links) =>
+        RecordPage(new FrontierPage(pageKey, "", 0, ""), images, links);
+
+    /// <summary>As <see cref="RecordPage(string, IReadOnlyList{FrontierImage}, IReadOnlyList{FrontierPage})"/>, keeping the page's validators.</summary>
+    public List<FrontierImage> RecordPage(FrontierPage page, IReadOnlyList<FrontierImage> images, IReadOnlyList<FrontierPage> links)
     {
+        var pageKey = page.Key;
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
@@ -76,6 +82,8 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IFlatNames, IDisposable
                 Run(done, pageKey);
             }
 
+            SetValidators(transaction, _connection, page);
+
             transaction.Commit();
             return fresh;
         }
@@ -94,7 +102,7 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IFlatNames, IDisposable
     }
 
     ValueTask<IReadOnlyList<FrontierImage>> ICrawlFrontier.RecordPageAsync(FrontierPage page, IReadOnlyList<FrontierImage> images, IReadOnlyList<FrontierPage> links, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IReadOnlyList<FrontierImage>>(RecordPage(page.Key, images, links));
+        ValueTask.FromResult<IReadOnlyList<FrontierImage>>(RecordPage(page, images, links));
 
     /// <summary>The page stays pending for the walk to pick again, until its last attempt in this run.</summary>
     ValueTask ICrawlFrontier.RetryLaterAsync(FrontierPage page, CancellationToken cancellationToken)
@@ -136,13 +144,17 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IFlatNames, IDisposable
         lock (_lock)
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT key, url, depth, seed FROM pages WHERE state = 0 ORDER BY rowid LIMIT $limit";
+            command.CommandText = "SELECT key, url, depth, seed, etag, last_modified FROM pages WHERE state = 0 ORDER BY rowid LIMIT $limit";
             command.Parameters.AddWithValue("$limit", limit + skip.Count);
             using var reader = command.ExecuteReader();
             var pages = new List<FrontierPage>();
             while (reader.Read() && pages.Count < limit)
             {
-                var page = new FrontierPage(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3));
+                var page = new FrontierPage(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3))
+                {
+                    ETag = NullableString(reader, 4),
+                    LastModified = NullableString(reader, 5),
+                };
                 if (!skip.Contains(page.Key))
                 {
                     pages.Add(page);

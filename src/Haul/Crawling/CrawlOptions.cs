@@ -48,6 +48,12 @@ public sealed record CrawlOptions
     /// <summary>Also keep the site's icons (<c>link rel=icon</c>, <c>apple-touch-icon</c>).</summary>
     public bool Icons { get; init; }
 
+    /// <summary>
+    /// Revisit the pages of a finished crawl with conditional requests (ETag, Last-Modified): an
+    /// unchanged page costs a 304, a changed one is parsed again and its new pictures fetched.
+    /// </summary>
+    public bool CheckUpdates { get; init; }
+
     /// <summary>The robots.txt product token this crawler answers to.</summary>
     public string RobotsToken { get; init; } = "haul";
 }

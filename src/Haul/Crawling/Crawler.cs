@@ -39,6 +39,12 @@ public sealed partial class Crawler : IDisposable
 
     private PageExtractor Extractor { get; }
 
+    /// <summary>
+    /// Set when <see cref="CrawlAsync"/> found the crawl in its directory already finished, with nothing
+    /// left to do, and did nothing (<see cref="CrawlOptions.CheckUpdates"/> revisits it instead).
+    /// </summary>
+    public CrawlFinished? AlreadyFinished { get; private set; }
+
     /// <summary>A snapshot of the picture downloads' progress.</summary>
     public DownloadProgress GetProgress() => _downloader.GetProgress();
 
@@ -74,6 +80,16 @@ public sealed partial class Crawler : IDisposable
         foreach (var seed in seeds)
         {
             frontier.AddPage(new FrontierPage(UrlKey.From(seed), WithoutFragment(seed), 0, WithoutFragment(seed)));
+        }
+
+        if (Options.CheckUpdates)
+        {
+            frontier.ReviveFinishedPages();
+        }
+        else if (frontier.NothingLeft() && frontier.Finished() is { } finished)
+        {
+            AlreadyFinished = finished;
+            yield break;
         }
 
         var pacer = new HostPacer(Options.Delay, _downloader.Time);
@@ -116,6 +132,10 @@ public sealed partial class Crawler : IDisposable
             frontier.ImagesDone(done);
             await stop.CancelAsync().ConfigureAwait(false);
             await producer.ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested && frontier.NothingLeft())
+            {
+                frontier.MarkFinished(_downloader.Time.GetUtcNow());
+            }
         }
     }
 

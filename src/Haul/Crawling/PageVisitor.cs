@@ -48,7 +48,7 @@ internal sealed partial class PageVisitor(
         HttpResponseMessage response;
         try
         {
-            response = await crawler.Client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await SendAsync(page, uri, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException)
         {
@@ -71,6 +71,13 @@ internal sealed partial class PageVisitor(
                     await AddPageAsync(target, page.Depth, page, cancellationToken).ConfigureAwait(false);
                 }
 
+                await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
+                return [];
+            }
+
+            // A revisit (--check-updates) of a page that has not changed: nothing new on it.
+            if (status == (int)HttpStatusCode.NotModified)
+            {
                 await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
                 return [];
             }
@@ -100,7 +107,12 @@ internal sealed partial class PageVisitor(
                 .PicturesAsync(content.Stylesheets, sheet => ScopeRule.Contains(_options.Scope, seed, sheet), cancellationToken)
                 .ConfigureAwait(false);
             var pictures = content.Images.AddRange(fromStylesheets.Select(url => new PageImage(url, null, null, ImageRuleName.Stylesheet)));
-            return await RecordAsync(page, content with { Images = pictures }, cancellationToken).ConfigureAwait(false);
+            var validated = page with
+            {
+                ETag = response.Headers.ETag?.ToString(),
+                LastModified = response.Content.Headers.LastModified?.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            return await RecordAsync(validated, content with { Images = pictures }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -137,6 +149,23 @@ internal sealed partial class PageVisitor(
         // One step for the page: a crash after it re-requests the new pictures on the next run
         // (they are recorded, not yet done), and never loses or repeats the page.
         return await frontier.RecordPageAsync(page, images, links, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The page's GET; conditional when an earlier visit left validators, so an unchanged page costs a 304.</summary>
+    private async Task<HttpResponseMessage> SendAsync(FrontierPage page, Uri uri, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (page.ETag is { } etag)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        }
+
+        if (page.LastModified is { } modified)
+        {
+            request.Headers.TryAddWithoutValidation("If-Modified-Since", modified);
+        }
+
+        return await crawler.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask AddPageAsync(Uri link, int depth, FrontierPage from, CancellationToken cancellationToken)
