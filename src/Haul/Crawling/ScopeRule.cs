@@ -15,8 +15,10 @@ internal static class ScopeRule
     public static CrawlScope Narrowest(Uri seed, Uri candidate) =>
         new[] { CrawlScope.Prefix, CrawlScope.Host, CrawlScope.Domain }.FirstOrDefault(scope => Contains(scope, seed, candidate), CrawlScope.Any);
 
+    // http://h/ and https://h/ are one site (a start page redirected to https, pictures linked
+    // with either scheme); an explicit other port is another server.
     private static bool SameAuthority(Uri a, Uri b) =>
-        string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+        string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && (a.Port == b.Port || (a.IsDefaultPort && b.IsDefaultPort));
 
     private static string Directory(string path) => path[..(path.LastIndexOf('/') + 1)];
 

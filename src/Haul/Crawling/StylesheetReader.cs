@@ -21,6 +21,9 @@ internal sealed class StylesheetReader(HttpClient client, HostPacer pacer, Robot
     // Import chains deeper than this are a loop or a trap, not a site's theme.
     private const int MaxImportDepth = 8;
 
+    // A theme imports a handful; thousands are a trap that would turn one page into thousands of requests.
+    private const int MaxImportsPerSheet = 32;
+
     private readonly ConcurrentDictionary<string, Lazy<Task<Sheet>>> _sheets = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -66,7 +69,7 @@ internal sealed class StylesheetReader(HttpClient client, HostPacer pacer, Robot
         var references = CssScanner.Scan(fetched.Text, allCandidates);
         return new Sheet(
             [.. references.Pictures.Select(picture => Resolve(fetched.Url, picture)).OfType<Uri>()],
-            [.. references.Imports.Select(import => Resolve(fetched.Url, import)).OfType<Uri>()]);
+            [.. references.Imports.Take(MaxImportsPerSheet).Select(import => Resolve(fetched.Url, import)).OfType<Uri>()]);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Haul.Tests.Cli;
 using Haul.Tests.EndToEnd;
+using Microsoft.AspNetCore.Http;
 
 namespace Haul.Tests.Crawling;
 
@@ -59,6 +60,37 @@ public sealed class CrawlPictureSiteTests
         site.Server.Hits("/img/p-1280.webp").ShouldBe(0);
         site.Server.Hits("/img/p.avif").ShouldBe(0);
         TestData.FileSha256(Path.Combine(temp.Out, site.HostFolder, "img", "p.jpg")).ShouldBe(TestData.Sha256(site.Pictures["/img/p.jpg"]));
+    }
+
+    [Fact]
+    public async Task Crawl_StylesheetWithThousandsOfImports_FetchesOnlyTheFirstFew()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.Map("/", (context, _) =>
+        {
+            context.Response.ContentType = "text/html";
+            return context.Response.WriteAsync("<link rel=stylesheet href=/trap.css>");
+        });
+        server.Map("/trap.css", (context, _) =>
+        {
+            context.Response.ContentType = "text/css";
+            return context.Response.WriteAsync(string.Concat(Enumerable.Range(0, 2000).Select(i => $"@import \"/i{i}.css\";\n")));
+        });
+        for (var i = 0; i < 2000; i++)
+        {
+            server.Map($"/i{i}.css", (context, _) =>
+            {
+                context.Response.ContentType = "text/css";
+                return context.Response.WriteAsync("a{}");
+            });
+        }
+
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("crawl", server.Url("/"), "-d", temp.Out, "-q");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        server.Requests.Count(request => request.Path.StartsWith("/i", StringComparison.Ordinal)).ShouldBe(32);
     }
 
     private static void AssertSaved(PictureSite site, TempDirectory temp, IEnumerable<string> paths)
