@@ -74,6 +74,11 @@ internal static class CrawlCommand
                 CheckUpdates = parseResult.GetValue(checkUpdates),
             };
 
+            if (crawlOptions.CheckUpdates && !downloadOptions.UseJournal)
+            {
+                throw new UsageException("--check-updates needs the journal; drop --no-journal.");
+            }
+
             Crawler crawler;
             try
             {

@@ -40,6 +40,9 @@ internal sealed partial class CrawlFrontier
     /// <summary>Every visited page becomes pending again; its validators make the revisit conditional.</summary>
     public int ReviveFinishedPages() => Execute("UPDATE pages SET state = 0 WHERE state = 1");
 
+    /// <summary>Every downloaded picture is requested again, which the engine makes a conditional request.</summary>
+    public int ReviveFinishedImages() => Execute("UPDATE images SET state = 0 WHERE state = 1");
+
     // Databases made before validators were kept get the columns; old rows simply have none.
     private void AddValidatorColumns()
     {

@@ -50,7 +50,8 @@ public sealed record CrawlOptions
 
     /// <summary>
     /// Revisit the pages of a finished crawl with conditional requests (ETag, Last-Modified): an
-    /// unchanged page costs a 304, a changed one is parsed again and its new pictures fetched.
+    /// unchanged page costs a 304, a changed one is parsed again and its new pictures fetched; every
+    /// picture already downloaded is asked for conditionally too (304, or replaced atomically).
     /// </summary>
     public bool CheckUpdates { get; init; }
 

@@ -30,7 +30,11 @@ public sealed partial class Crawler : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(crawlOptions.Depth);
         ArgumentOutOfRangeException.ThrowIfLessThan(crawlOptions.PageConcurrency, 1);
         Options = crawlOptions;
-        _downloader = new Downloader(downloadOptions, timeProvider);
+        ArgumentNullException.ThrowIfNull(downloadOptions);
+
+        // Revisiting a crawl asks again for every picture it has, conditionally: a 304 costs nothing
+        // more, a changed picture is replaced atomically.
+        _downloader = new Downloader(crawlOptions.CheckUpdates ? downloadOptions with { CheckUpdates = true } : downloadOptions, timeProvider);
         Extractor = PageExtractor.Create(crawlOptions.Select, crawlOptions.Follow, PictureRules.From(crawlOptions));
     }
 
@@ -85,6 +89,7 @@ public sealed partial class Crawler : IDisposable
         if (Options.CheckUpdates)
         {
             frontier.ReviveFinishedPages();
+            frontier.ReviveFinishedImages();
         }
         else if (frontier.NothingLeft() && frontier.Finished() is { } finished)
         {

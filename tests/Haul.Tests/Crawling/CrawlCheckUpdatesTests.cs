@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Haul.Tests.Cli;
 using Haul.Tests.EndToEnd;
 using Microsoft.AspNetCore.Http;
@@ -23,73 +24,83 @@ public sealed class CrawlCheckUpdatesTests
     }
 
     [Fact]
-    public async Task Crawl_CheckUpdates_UnchangedPageCostsA304AndOnlyTheNewPictureIsFetched()
+    public async Task Crawl_CheckUpdates_UnchangedCosts304sChangedReplacedNewFetched()
     {
         await using var site = await ChangingSite.StartAsync();
         using var temp = new TempDirectory();
         (await site.CrawlAsync(temp)).ExitCode.ShouldBe(0);
-        site.AddPictureToHome();
+        site.Change();
 
         var run = await site.CrawlAsync(temp, "--check-updates", "--json");
 
         run.ExitCode.ShouldBe(0, run.Error);
-        run.JsonLines.Select(line => line.GetProperty("url").GetString()).ShouldBe([site.Server.Url("/c.jpg")]);
-        foreach (var (path, content) in site.Pictures)
+        var status = run.JsonLines.ToDictionary(line => line.GetProperty("url").GetString()!, line => line.GetProperty("status").GetString());
+        status.ShouldBe(new Dictionary<string, string?>
         {
-            TestData.FileSha256(Path.Combine(temp.Out, path.TrimStart('/'))).ShouldBe(TestData.Sha256(content), path);
-            site.Server.Hits(path).ShouldBe(1, path);
+            [site.Server.Url("/a.jpg")] = "skipped",
+            [site.Server.Url("/b.jpg")] = "ok",
+            [site.Server.Url("/c.jpg")] = "ok",
+        });
+        foreach (var path in new[] { "/a.jpg", "/b.jpg", "/c.jpg" })
+        {
+            TestData.FileSha256(Path.Combine(temp.Out, path.TrimStart('/'))).ShouldBe(TestData.Sha256(site.Content[path]), path);
         }
 
-        site.Server.Hits("/").ShouldBe(2);
-        site.Server.Hits("/other.html").ShouldBe(2);
-        site.NotModified.ShouldBe(1);
+        // The unchanged page and the unchanged picture each cost one 304, nothing more.
+        site.NotModified.OrderBy(path => path, StringComparer.Ordinal).ShouldBe(["/a.jpg", "/other.html"]);
+        site.Server.Hits("/a.jpg").ShouldBe(2);
+        site.Server.Hits("/c.jpg").ShouldBe(1);
     }
 
-    /// <summary>A home page that gains a picture between runs, and a page that never changes; both answer conditional requests.</summary>
+    [Fact]
+    public async Task Crawl_CheckUpdatesWithoutJournal_IsAUsageError()
+    {
+        await using var site = await ChangingSite.StartAsync();
+        using var temp = new TempDirectory();
+
+        var run = await site.CrawlAsync(temp, "--check-updates", "--no-journal");
+
+        run.ExitCode.ShouldBe(2);
+        site.Server.Requests.ShouldBeEmpty();
+    }
+
+    /// <summary>
+    /// A home page that gains a picture, a picture that changes, and a page and a picture that never
+    /// change; every path answers If-None-Match with a 304 when its ETag still matches.
+    /// </summary>
     private sealed class ChangingSite : IAsyncDisposable
     {
-        private volatile string _home = """<img src="/a.jpg"><a href="/other.html">other</a>""";
-        private int _version = 1;
-        private int _notModified;
-        private byte[] _c = [];
+        private readonly ConcurrentDictionary<string, (string ETag, byte[] Body)> _files = new(StringComparer.Ordinal);
 
         private ChangingSite(LoopbackServer server) => Server = server;
 
         public LoopbackServer Server { get; }
 
-        public Dictionary<string, byte[]> Pictures { get; } = new(StringComparer.Ordinal)
-        {
-            ["/a.jpg"] = TestData.Bytes(2200, seed: 6100),
-            ["/b.jpg"] = TestData.Bytes(2300, seed: 6101),
-        };
+        public ConcurrentQueue<string> NotModified { get; } = new();
 
-        public int NotModified => Volatile.Read(ref _notModified);
+        /// <summary>The bytes each picture has now.</summary>
+        public Dictionary<string, byte[]> Content => _files.Where(pair => pair.Key.EndsWith(".jpg", StringComparison.Ordinal)).ToDictionary(pair => pair.Key, pair => pair.Value.Body);
 
         public static async Task<ChangingSite> StartAsync()
         {
             var site = new ChangingSite(await LoopbackServer.StartAsync());
-            site.Server.Map("/", (context, _) => site.PageAsync(context, $"\"home-{Volatile.Read(ref site._version)}\"", site._home));
-            site.Server.Map("/other.html", (context, _) => site.PageAsync(context, "\"other-1\"", """<img src="/b.jpg">"""));
-            site.Pictures["/c.jpg"] = TestData.Bytes(2400, seed: 6102);
-            foreach (var (path, content) in site.Pictures)
+            site.Set("/", """<img src="/a.jpg"><a href="/other.html">other</a>""");
+            site.Set("/other.html", """<img src="/b.jpg">""");
+            site.Set("/a.jpg", TestData.Bytes(2200, seed: 6100));
+            site.Set("/b.jpg", TestData.Bytes(2300, seed: 6101));
+            site.Set("/c.jpg", TestData.Bytes(2400, seed: 6102));
+            foreach (var path in site._files.Keys)
             {
-                site.Server.Map(path, (context, _) =>
-                {
-                    context.Response.ContentType = "image/jpeg";
-                    return site.Server.ServeAsync(context, content);
-                });
+                site.Server.Map(path, (context, _) => site.ServeAsync(context, path));
             }
 
-            site.Pictures.Remove("/c.jpg", out var c);
-            site._c = c!;
             return site;
         }
 
-        public void AddPictureToHome()
+        public void Change()
         {
-            _home = """<img src="/a.jpg"><img src="/c.jpg"><a href="/other.html">other</a>""";
-            Interlocked.Increment(ref _version);
-            Pictures["/c.jpg"] = _c;
+            Set("/", """<img src="/a.jpg"><img src="/c.jpg"><a href="/other.html">other</a>""");
+            Set("/b.jpg", TestData.Bytes(2350, seed: 6103));
         }
 
         public Task<CliRun> CrawlAsync(TempDirectory temp, params string[] flags) =>
@@ -97,18 +108,24 @@ public sealed class CrawlCheckUpdatesTests
 
         public ValueTask DisposeAsync() => Server.DisposeAsync();
 
-        private Task PageAsync(HttpContext context, string etag, string html)
+        private void Set(string path, string html) => Set(path, System.Text.Encoding.UTF8.GetBytes(html));
+
+        private void Set(string path, byte[] body) =>
+            _files.AddOrUpdate(path, _ => ("\"1\"", body), (_, old) => ($"\"{int.Parse(old.ETag.Trim('"'), System.Globalization.CultureInfo.InvariantCulture) + 1}\"", body));
+
+        private async Task ServeAsync(HttpContext context, string path)
         {
-            context.Response.Headers.ETag = etag;
+            var (etag, body) = _files[path];
             if (context.Request.Headers.IfNoneMatch == etag)
             {
-                Interlocked.Increment(ref _notModified);
+                NotModified.Enqueue(path);
+                context.Response.Headers.ETag = etag;
                 context.Response.StatusCode = StatusCodes.Status304NotModified;
-                return Task.CompletedTask;
+                return;
             }
 
-            context.Response.ContentType = "text/html";
-            return context.Response.WriteAsync(html);
+            context.Response.ContentType = path.EndsWith(".jpg", StringComparison.Ordinal) ? "image/jpeg" : "text/html";
+            await Server.ServeAsync(context, body, etag);
         }
     }
 }
