@@ -112,8 +112,10 @@ internal sealed class StylesheetReader(HttpClient client, HostPacer pacer, Robot
                 var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
                 return (url, Decode(buffer.AsSpan(0, read), response.Content.Headers.ContentType?.CharSet));
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
+                // A dropped connection or a timeout: the answer is cached for the crawl, so it must
+                // be "no pictures here", never a fault that every page linking this sheet would rethrow.
                 return null;
             }
         }

@@ -93,6 +93,45 @@ public sealed class CrawlPictureSiteTests
         server.Requests.Count(request => request.Path.StartsWith("/i", StringComparison.Ordinal)).ShouldBe(32);
     }
 
+    [Fact]
+    public async Task Crawl_StylesheetConnectionDropped_PagesStillGiveTheirOtherPictures()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var picture = TestData.Bytes(2500, seed: 7100);
+        foreach (var (page, image) in new[] { ("/", "one.jpg"), ("/2.html", "two.jpg") })
+        {
+            server.Map(page, (context, _) =>
+            {
+                context.Response.ContentType = "text/html";
+                return context.Response.WriteAsync($"<link rel=stylesheet href=/broken.css><img src=/{image}><a href=/2.html>2</a>");
+            });
+            server.Map("/" + image, (context, _) =>
+            {
+                context.Response.ContentType = "image/jpeg";
+                return server.ServeAsync(context, picture);
+            });
+        }
+
+        // Headers, then the connection drops mid-body.
+        server.Map("/broken.css", async (context, _) =>
+        {
+            context.Response.ContentType = "text/css";
+            context.Response.ContentLength = 10_000;
+            await context.Response.WriteAsync("body { background: url(/never.png) }");
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+        });
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("crawl", server.Url("/"), "-d", temp.Out, "--depth", "1", "--layout", "flat", "-q");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        TestData.FileSha256(Path.Combine(temp.Out, "one.jpg")).ShouldBe(TestData.Sha256(picture));
+        TestData.FileSha256(Path.Combine(temp.Out, "two.jpg")).ShouldBe(TestData.Sha256(picture));
+        server.Hits("/broken.css").ShouldBe(1);
+        server.Hits("/2.html").ShouldBe(1);
+    }
+
     private static void AssertSaved(PictureSite site, TempDirectory temp, IEnumerable<string> paths)
     {
         var expected = paths.Select(path => Path.Combine("out", site.HostFolder + path.Replace('/', Path.DirectorySeparatorChar))).Order(StringComparer.Ordinal).ToList();
