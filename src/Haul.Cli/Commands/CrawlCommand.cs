@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Haul.Cli.Output;
 using Haul.Cli.Running;
 using Haul.Crawling;
 
@@ -23,6 +24,9 @@ internal static class CrawlCommand
         var layout = new Option<string>("--layout") { Description = "host-path (DIR/host/path/…) | flat.", DefaultValueFactory = _ => "host-path" };
         layout.AcceptOnlyFromAmong("host-path", "flat");
         var select = new Option<string[]>("--select") { Description = "CSS[@attr] of pictures, replacing the defaults (repeatable), e.g. 'a.full@href'.", AllowMultipleArgumentsPerToken = false };
+        var allFormats = new Option<bool>("--all-formats") { Description = "Keep every candidate of a picture (each <picture> source, srcset and image-set() entry), not only the one a browser loads." };
+        var icons = new Option<bool>("--icons") { Description = "Also keep the site's icons (link rel=icon, apple-touch-icon)." };
+        var checkUpdates = new Option<bool>("--check-updates") { Description = "Revisit the pages of a finished crawl with conditional requests and fetch the pictures that are new." };
         var follow = new Option<string>("--follow") { Description = "CSS of the links to follow.", DefaultValueFactory = _ => "a[href]" };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Picture downloads in flight at once.");
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
@@ -31,7 +35,7 @@ internal static class CrawlCommand
         var output = new OutputOptions();
         var command = new Command("crawl", "Download every picture of pages, following links within a scope.")
         {
-            urls, dir, depth, scope, maxPages, accept, reject, minSize, ignoreRobots, delay, layout, select, follow,
+            urls, dir, depth, scope, maxPages, accept, reject, minSize, ignoreRobots, delay, layout, select, allFormats, icons, checkUpdates, follow,
             maxConcurrent, maxPerHost, noJournal, queue,
         };
         output.AddTo(command);
@@ -65,7 +69,15 @@ internal static class CrawlCommand
                 Layout = parseResult.GetValue(layout) == "flat" ? CrawlLayout.Flat : CrawlLayout.HostPath,
                 Select = parseResult.GetValue(select) ?? [],
                 Follow = parseResult.GetValue(follow)!,
+                AllFormats = parseResult.GetValue(allFormats),
+                Icons = parseResult.GetValue(icons),
+                CheckUpdates = parseResult.GetValue(checkUpdates),
             };
+
+            if (crawlOptions.CheckUpdates && !downloadOptions.UseJournal)
+            {
+                throw new UsageException("--check-updates needs the journal; drop --no-journal.");
+            }
 
             Crawler crawler;
             try
@@ -84,13 +96,32 @@ internal static class CrawlCommand
                     return await CrawlQueue.RunAsync(JobArguments.Parse(job), startPages, downloadOptions, crawlOptions, output.Read(parseResult, io), io, cancellationToken);
                 }
 
-                return await DownloadRun.ExecuteAsync(
+                var mode = output.Read(parseResult, io);
+                var refusals = new ScopeRefusals();
+                var exitCode = await DownloadRun.ExecuteAsync(
                     downloadOptions.Directory,
-                    token => crawler.CrawlAsync(startPages, token),
+                    token => refusals.CountAsync(crawler.CrawlAsync(startPages, token), token),
                     crawler.GetProgress,
-                    output.Read(parseResult, io),
+                    mode,
                     io,
                     cancellationToken);
+                if (mode != OutputMode.Quiet)
+                {
+                    foreach (var line in refusals.Lines())
+                    {
+                        await io.Error.WriteLineAsync($"haul: {line}");
+                    }
+                }
+
+                // Said in every mode, --json and -q included: an empty run must not look like an empty site.
+                if (crawler.AlreadyFinished is { } finished)
+                {
+                    var pictures = finished.Pictures == 1 ? "1 picture" : $"{finished.Pictures} pictures";
+                    await io.Error.WriteLineAsync(
+                        $"haul: crawl already finished on {finished.FinishedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC: {pictures}; --check-updates looks for new ones");
+                }
+
+                return exitCode;
             }
         });
         return command;

@@ -9,7 +9,7 @@ namespace Haul.Crawling;
 /// killed crawl run again continues where it stopped: pending pages are fetched, pictures found but
 /// not downloaded are requested again, nothing done is repeated.
 /// </summary>
-internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
+internal sealed partial class CrawlFrontier : ICrawlFrontier, IFlatNames, IDisposable
 {
     private const int MaxPageAttempts = 3;
     private readonly SqliteConnection _connection;
@@ -28,7 +28,10 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
                 key TEXT PRIMARY KEY NOT NULL, url TEXT NOT NULL, directory TEXT, page TEXT NOT NULL,
                 alt TEXT, title TEXT, state INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS images_state ON images(state);
+            CREATE TABLE IF NOT EXISTS flat_names (
+                name TEXT PRIMARY KEY NOT NULL COLLATE NOCASE, key TEXT NOT NULL UNIQUE, plain INTEGER NOT NULL);
             """);
+        AddValidatorColumns();
     }
 
     /// <summary>Adds a page unless it was seen before; true when it is new.</summary>
@@ -42,8 +45,13 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
     /// Everything a parsed page yields, in one transaction: its pictures and links join the
     /// seen-sets and the page is done. Returns the pictures that were not seen before.
     /// </summary>
-    public List<FrontierImage> RecordPage(string pageKey, IReadOnlyList<FrontierImage> images, IReadOnlyList<FrontierPage> links)
+    public List<FrontierImage> RecordPage(string pageKey, IReadOnlyList<FrontierImage> images, IReadOnlyList<FrontierPage> links) =>
+        RecordPage(new FrontierPage(pageKey, "", 0, ""), images, links);
+
+    /// <summary>As <see cref="RecordPage(string, IReadOnlyList{FrontierImage}, IReadOnlyList{FrontierPage})"/>, keeping the page's validators.</summary>
+    public List<FrontierImage> RecordPage(FrontierPage page, IReadOnlyList<FrontierImage> images, IReadOnlyList<FrontierPage> links)
     {
+        var pageKey = page.Key;
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
@@ -72,6 +80,8 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
                 Run(done, pageKey);
             }
 
+            SetValidators(transaction, _connection, page);
+
             transaction.Commit();
             return fresh;
         }
@@ -90,7 +100,7 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
     }
 
     ValueTask<IReadOnlyList<FrontierImage>> ICrawlFrontier.RecordPageAsync(FrontierPage page, IReadOnlyList<FrontierImage> images, IReadOnlyList<FrontierPage> links, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IReadOnlyList<FrontierImage>>(RecordPage(page.Key, images, links));
+        ValueTask.FromResult<IReadOnlyList<FrontierImage>>(RecordPage(page, images, links));
 
     /// <summary>The page stays pending for the walk to pick again, until its last attempt in this run.</summary>
     ValueTask ICrawlFrontier.RetryLaterAsync(FrontierPage page, CancellationToken cancellationToken)
@@ -132,13 +142,17 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
         lock (_lock)
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT key, url, depth, seed FROM pages WHERE state = 0 ORDER BY rowid LIMIT $limit";
+            command.CommandText = "SELECT key, url, depth, seed, etag, last_modified FROM pages WHERE state = 0 ORDER BY rowid LIMIT $limit";
             command.Parameters.AddWithValue("$limit", limit + skip.Count);
             using var reader = command.ExecuteReader();
             var pages = new List<FrontierPage>();
             while (reader.Read() && pages.Count < limit)
             {
-                var page = new FrontierPage(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3));
+                var page = new FrontierPage(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3))
+                {
+                    ETag = NullableString(reader, 4),
+                    LastModified = NullableString(reader, 5),
+                };
                 if (!skip.Contains(page.Key))
                 {
                     pages.Add(page);
@@ -179,6 +193,42 @@ internal sealed class CrawlFrontier : ICrawlFrontier, IDisposable
                 after = rowId;
                 yield return image;
             }
+        }
+    }
+
+    /// <inheritdoc/>
+    public string? NameFor(string key, Uri url)
+    {
+        lock (_lock)
+        {
+            using (var known = _connection.CreateCommand())
+            {
+                known.CommandText = "SELECT name, plain FROM flat_names WHERE key = $key";
+                known.Parameters.AddWithValue("$key", key);
+                using var reader = known.ExecuteReader();
+                if (reader.Read())
+                {
+                    return reader.GetInt64(1) == 1 ? null : reader.GetString(0);
+                }
+            }
+
+            var plain = true;
+            foreach (var name in FlatName.Candidates(key, url))
+            {
+                using var claim = _connection.CreateCommand();
+                claim.CommandText = "INSERT OR IGNORE INTO flat_names (name, key, plain) VALUES ($name, $key, $plain)";
+                claim.Parameters.AddWithValue("$name", name);
+                claim.Parameters.AddWithValue("$key", key);
+                claim.Parameters.AddWithValue("$plain", plain ? 1 : 0);
+                if (claim.ExecuteNonQuery() == 1)
+                {
+                    return plain ? null : name;
+                }
+
+                plain = false;
+            }
+
+            return null;
         }
     }
 

@@ -39,6 +39,22 @@ public sealed record CrawlOptions
     /// <summary>Pages fetched and parsed at once.</summary>
     public int PageConcurrency { get; init; } = 4;
 
+    /// <summary>
+    /// Keep every candidate of a picture (each <c>&lt;picture&gt;</c> source, <c>srcset</c> and
+    /// <c>image-set()</c> entry) instead of the one a browser would load.
+    /// </summary>
+    public bool AllFormats { get; init; }
+
+    /// <summary>Also keep the site's icons (<c>link rel=icon</c>, <c>apple-touch-icon</c>).</summary>
+    public bool Icons { get; init; }
+
+    /// <summary>
+    /// Revisit the pages of a finished crawl with conditional requests (ETag, Last-Modified): an
+    /// unchanged page costs a 304, a changed one is parsed again and its new pictures fetched; every
+    /// picture already downloaded is asked for conditionally too (304, or replaced atomically).
+    /// </summary>
+    public bool CheckUpdates { get; init; }
+
     /// <summary>The robots.txt product token this crawler answers to.</summary>
     public string RobotsToken { get; init; } = "haul";
 }

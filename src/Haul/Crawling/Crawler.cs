@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Haul.Errors;
@@ -29,14 +30,24 @@ public sealed partial class Crawler : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(crawlOptions.Depth);
         ArgumentOutOfRangeException.ThrowIfLessThan(crawlOptions.PageConcurrency, 1);
         Options = crawlOptions;
-        _downloader = new Downloader(downloadOptions, timeProvider);
-        Extractor = PageExtractor.Create(crawlOptions.Select, crawlOptions.Follow);
+        ArgumentNullException.ThrowIfNull(downloadOptions);
+
+        // Revisiting a crawl asks again for every picture it has, conditionally: a 304 costs nothing
+        // more, a changed picture is replaced atomically.
+        _downloader = new Downloader(crawlOptions.CheckUpdates ? downloadOptions with { CheckUpdates = true } : downloadOptions, timeProvider);
+        Extractor = PageExtractor.Create(crawlOptions.Select, crawlOptions.Follow, PictureRules.From(crawlOptions));
     }
 
     /// <summary>What this crawler follows and keeps.</summary>
     public CrawlOptions Options { get; }
 
     private PageExtractor Extractor { get; }
+
+    /// <summary>
+    /// Set when <see cref="CrawlAsync"/> found the crawl in its directory already finished, with nothing
+    /// left to do, and did nothing (<see cref="CrawlOptions.CheckUpdates"/> revisits it instead).
+    /// </summary>
+    public CrawlFinished? AlreadyFinished { get; private set; }
 
     /// <summary>A snapshot of the picture downloads' progress.</summary>
     public DownloadProgress GetProgress() => _downloader.GetProgress();
@@ -75,11 +86,23 @@ public sealed partial class Crawler : IDisposable
             frontier.AddPage(new FrontierPage(UrlKey.From(seed), WithoutFragment(seed), 0, WithoutFragment(seed)));
         }
 
+        if (Options.CheckUpdates)
+        {
+            frontier.ReviveFinishedPages();
+            frontier.ReviveFinishedImages();
+        }
+        else if (frontier.NothingLeft() && frontier.Finished() is { } finished)
+        {
+            AlreadyFinished = finished;
+            yield break;
+        }
+
         var pacer = new HostPacer(Options.Delay, _downloader.Time);
         var robots = Options.IgnoreRobots ? null : new RobotsCache(_downloader.Client, pacer, Options.RobotsToken);
         var requests = Channel.CreateBounded<DownloadRequest>(new BoundedChannelOptions(256) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var walk = new PageWalk(this, frontier, pacer, robots, requests.Writer);
+        var notices = new ConcurrentQueue<DownloadResult>();
+        var walk = new PageWalk(this, frontier, pacer, robots, requests.Writer, notices.Enqueue);
         var done = new List<string>(DoneBatch);
         var producer = walk.RunAsync(stop.Token);
         try
@@ -96,6 +119,17 @@ public sealed partial class Crawler : IDisposable
                 }
 
                 yield return result;
+
+                // Refused pictures and off-scope redirects, reported between downloads.
+                while (notices.TryDequeue(out var notice))
+                {
+                    yield return notice;
+                }
+            }
+
+            while (notices.TryDequeue(out var notice))
+            {
+                yield return notice;
             }
         }
         finally
@@ -103,6 +137,10 @@ public sealed partial class Crawler : IDisposable
             frontier.ImagesDone(done);
             await stop.CancelAsync().ConfigureAwait(false);
             await producer.ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested && frontier.NothingLeft())
+            {
+                frontier.MarkFinished(_downloader.Time.GetUtcNow());
+            }
         }
     }
 

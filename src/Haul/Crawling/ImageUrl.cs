@@ -5,7 +5,7 @@ internal static class ImageUrl
 {
     private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase)
     {
-        "jpg", "jpeg", "png", "gif", "webp", "avif", "bmp", "svg", "tif", "tiff",
+        "jpg", "jpeg", "png", "gif", "webp", "avif", "jxl", "bmp", "svg", "tif", "tiff",
     };
 
     /// <summary>True when the path's last segment ends in a picture extension; the query does not count.</summary>

@@ -26,12 +26,14 @@ internal sealed class PageExtractor
     /// <summary>Builds an extractor.</summary>
     /// <param name="imageRules">Custom picture rules; empty for the default rules.</param>
     /// <param name="follow">The CSS selector of links to follow; each match's href is used.</param>
+    /// <param name="pictureRules">How the default rules choose among candidates; null for one file per picture, no icons.</param>
     /// <exception cref="ArgumentException">The follow selector is not valid CSS.</exception>
-    public PageExtractor(IReadOnlyList<SelectorRule> imageRules, string follow = DefaultFollow)
+    public PageExtractor(IReadOnlyList<SelectorRule> imageRules, string follow = DefaultFollow, PictureRules? pictureRules = null)
     {
         ArgumentNullException.ThrowIfNull(imageRules);
         ImageRules = [.. imageRules];
         Follow = SelectorRule.ValidSelector(follow, paramName: nameof(follow));
+        PictureRules = pictureRules ?? PictureRules.Default;
     }
 
     /// <summary>The default picture rules and <c>a[href]</c> links.</summary>
@@ -41,12 +43,14 @@ internal sealed class PageExtractor
 
     public string Follow { get; }
 
+    public PictureRules PictureRules { get; }
+
     /// <summary>Builds an extractor from the crawl options' <c>--select</c> and <c>--follow</c> texts.</summary>
     /// <exception cref="ArgumentException">A rule or the follow selector is invalid.</exception>
-    public static PageExtractor Create(IReadOnlyList<string> select, string follow = DefaultFollow)
+    public static PageExtractor Create(IReadOnlyList<string> select, string follow = DefaultFollow, PictureRules? pictureRules = null)
     {
         ArgumentNullException.ThrowIfNull(select);
-        return new PageExtractor([.. select.Select(SelectorRule.Parse)], follow);
+        return new PageExtractor([.. select.Select(SelectorRule.Parse)], follow, pictureRules);
     }
 
     /// <summary>Parses a page as it arrives.</summary>
@@ -84,9 +88,10 @@ internal sealed class PageExtractor
         ArgumentNullException.ThrowIfNull(pageUrl);
         var resolver = PageUrlResolver.For(document, pageUrl);
         var images = new PageImageCollector();
+        var stylesheets = new List<Uri>();
         if (ImageRules.IsEmpty)
         {
-            PageDefaultRules.Collect(document, resolver, images);
+            PageDefaultRules.Collect(document, resolver, images, PictureRules, stylesheets);
         }
         else
         {
@@ -96,7 +101,7 @@ internal sealed class PageExtractor
             }
         }
 
-        return new PageExtraction(resolver.BaseUrl, images.ToImmutable(), Links(document, resolver));
+        return new PageExtraction(resolver.BaseUrl, images.ToImmutable(), Links(document, resolver), [.. stylesheets.DistinctBy(sheet => sheet.AbsoluteUri)]);
     }
 
     private static void CollectCustom(IDocument document, SelectorRule rule, PageUrlResolver resolver, PageImageCollector images)
@@ -120,7 +125,7 @@ internal sealed class PageExtractor
             }
             else if (attribute.Equals("style", StringComparison.OrdinalIgnoreCase))
             {
-                foreach (var url in ImageStyleUrls.Extract(value))
+                foreach (var url in CssScanner.Scan(value).Pictures)
                 {
                     images.Add(resolver.Resolve(url), alt, title, rule.Text);
                 }

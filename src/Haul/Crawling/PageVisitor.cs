@@ -10,13 +10,15 @@ namespace Haul.Crawling;
 /// Visits one page: robots.txt, pacing, the fetch, redirects, parsing; what the page yields goes to
 /// the frontier in one step. The local crawl's walk and a distributed worker share it.
 /// </summary>
-internal sealed class PageVisitor(
+internal sealed partial class PageVisitor(
     Crawler crawler,
     ICrawlFrontier frontier,
     HostPacer pacer,
-    RobotsCache? robots)
+    RobotsCache? robots,
+    Action<DownloadResult>? report = null)
 {
     private readonly CrawlOptions _options = crawler.Options;
+    private readonly StylesheetReader _stylesheets = new(crawler.Client, pacer, robots, crawler.Options.AllFormats);
 
     /// <summary>Fetches and records the page; returns the pictures this process should download.</summary>
     /// <remarks>A page that cannot be read is retried later; only cancellation ends the visit with an exception.</remarks>
@@ -46,7 +48,7 @@ internal sealed class PageVisitor(
         HttpResponseMessage response;
         try
         {
-            response = await crawler.Client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await SendAsync(page, uri, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException)
         {
@@ -59,7 +61,23 @@ internal sealed class PageVisitor(
             var status = (int)response.StatusCode;
             if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
             {
-                await AddPageAsync(new Uri(uri, location), page.Depth, page, cancellationToken).ConfigureAwait(false);
+                var target = new Uri(uri, location);
+                if (IsHttp(target) && !ScopeRule.Contains(_options.Scope, new Uri(page.Seed), target))
+                {
+                    ReportRedirectOutOfScope(page, target);
+                }
+                else
+                {
+                    await AddPageAsync(target, page.Depth, page, cancellationToken).ConfigureAwait(false);
+                }
+
+                await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
+                return [];
+            }
+
+            // A revisit (--check-updates) of a page that has not changed: nothing new on it.
+            if (status == (int)HttpStatusCode.NotModified)
+            {
                 await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
                 return [];
             }
@@ -84,7 +102,17 @@ internal sealed class PageVisitor(
 
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             var content = await crawler.Extract(body, uri, response.Content.Headers.ContentType?.ToString(), cancellationToken).ConfigureAwait(false);
-            return await RecordAsync(page, content, cancellationToken).ConfigureAwait(false);
+            var seed = new Uri(page.Seed);
+            var fromStylesheets = await _stylesheets
+                .PicturesAsync(content.Stylesheets, sheet => ScopeRule.Contains(_options.Scope, seed, sheet), cancellationToken)
+                .ConfigureAwait(false);
+            var pictures = content.Images.AddRange(fromStylesheets.Select(url => new PageImage(url, null, null, ImageRuleName.Stylesheet)));
+            var validated = page with
+            {
+                ETag = response.Headers.ETag?.ToString(),
+                LastModified = response.Content.Headers.LastModified?.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            return await RecordAsync(validated, content with { Images = pictures }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -92,10 +120,19 @@ internal sealed class PageVisitor(
     {
         var seed = new Uri(page.Seed);
         var images = new List<FrontierImage>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var image in content.Images)
         {
-            if (ScopeRule.Contains(_options.Scope, seed, image.Url) && ExtensionAllowed(image.Url)
-                && (robots is null || (await robots.GetAsync(image.Url, cancellationToken).ConfigureAwait(false)).IsAllowed(image.Url)))
+            if (!seen.Add(image.Url.AbsoluteUri))
+            {
+                continue;
+            }
+
+            if (await RefusalAsync(seed, image.Url, cancellationToken).ConfigureAwait(false) is { } refusal)
+            {
+                ReportRefused(page, image, refusal);
+            }
+            else
             {
                 images.Add(new FrontierImage(UrlKey.From(image.Url), Crawler.WithoutFragment(image.Url), Directory(image.Url), page.Url, image.Alt, image.Title));
             }
@@ -114,6 +151,23 @@ internal sealed class PageVisitor(
         return await frontier.RecordPageAsync(page, images, links, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The page's GET; conditional when an earlier visit left validators, so an unchanged page costs a 304.</summary>
+    private async Task<HttpResponseMessage> SendAsync(FrontierPage page, Uri uri, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (page.ETag is { } etag)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        }
+
+        if (page.LastModified is { } modified)
+        {
+            request.Headers.TryAddWithoutValidation("If-Modified-Since", modified);
+        }
+
+        return await crawler.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
     private async ValueTask AddPageAsync(Uri link, int depth, FrontierPage from, CancellationToken cancellationToken)
     {
         if (IsHttp(link))
@@ -123,18 +177,6 @@ internal sealed class PageVisitor(
     }
 
     private static bool IsHttp(Uri link) => link.Scheme == Uri.UriSchemeHttp || link.Scheme == Uri.UriSchemeHttps;
-
-    private bool ExtensionAllowed(Uri url)
-    {
-        var extension = Path.GetExtension(url.AbsolutePath).TrimStart('.').ToLowerInvariant();
-        if (extension.Length == 0)
-        {
-            return true;
-        }
-
-        return (_options.Accept is null || _options.Accept.Contains(extension))
-            && (_options.Reject is null || !_options.Reject.Contains(extension));
-    }
 
     private string? Directory(Uri url)
     {
@@ -152,6 +194,7 @@ internal sealed class PageVisitor(
     /// <summary>The download request of a picture found by this crawl, with the crawl's type and size rules.</summary>
     public DownloadRequest ToRequest(FrontierImage image) => new(image.Url)
     {
+        OutName = _options.Layout == CrawlLayout.Flat && frontier is IFlatNames names ? names.NameFor(image.Key, new Uri(image.Url)) : null,
         Directory = image.Directory,
         Page = image.Page,
         Alt = image.Alt,

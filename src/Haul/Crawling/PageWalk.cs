@@ -13,10 +13,11 @@ internal sealed class PageWalk(
     CrawlFrontier frontier,
     HostPacer pacer,
     RobotsCache? robots,
-    ChannelWriter<DownloadRequest> requests)
+    ChannelWriter<DownloadRequest> requests,
+    Action<DownloadResult>? report = null)
 {
     private readonly CrawlOptions _options = crawler.Options;
-    private readonly PageVisitor _visitor = new(crawler, frontier, pacer, robots);
+    private readonly PageVisitor _visitor = new(crawler, frontier, pacer, robots, report);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -9,8 +9,9 @@ internal static class CookieDomain
 
     /// <summary>
     /// Whether a reply from <paramref name="host"/> may set a cookie for <paramref name="domain"/>:
-    /// the host itself or a parent of it, never an IP range, never a bare top-level name such as
-    /// <c>com</c> (without a public-suffix list, one label is the line Haul can draw).
+    /// the host itself or a parent of it, never an IP range, never a public suffix such as
+    /// <c>com</c> or <c>co.uk</c> (RFC 6265 §5.3 step 5, with the Public Suffix List): a reply from
+    /// <c>a.co.uk</c> cannot set a cookie that <c>b.co.uk</c> would be sent.
     /// </summary>
     public static bool MaySet(string host, string domain)
     {
@@ -26,6 +27,7 @@ internal static class CookieDomain
 
         return !IsIpAddress(host)
             && domain.Contains('.', StringComparison.Ordinal)
-            && host.EndsWith("." + domain, StringComparison.Ordinal);
+            && host.EndsWith("." + domain, StringComparison.Ordinal)
+            && !PublicSuffixList.Default.IsPublicSuffix(domain);
     }
 }

@@ -53,7 +53,8 @@ public sealed class PageDuplicateTests
 
         var page = await PageExtractor.Default.ExtractAsync(html, PageUrl, TestContext.Current.CancellationToken);
 
-        page.Images.ShouldHaveSingleItem().Rule.ShouldBe(ImageRuleName.ImgSrc);
+        // The largest candidate is the one picture; the src is its fallback, not a second one.
+        page.Images.ShouldHaveSingleItem().Rule.ShouldBe(ImageRuleName.ImgSrcset);
     }
 
     [Fact]
