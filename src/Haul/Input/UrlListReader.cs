@@ -106,7 +106,7 @@ public static class UrlListReader
                     ? request with { Headers = [.. request.Headers, header] }
                     : request with { InputError = $"header={value}: {headerError} (line {lineNumber})." };
             default:
-                return request with { InputError = $"unknown or empty option '{option}' under {request.Url} (line {lineNumber})." };
+                return request with { InputError = $"unknown or empty option '{option}' under {Http.UrlMask.Mask(request.Url)} (line {lineNumber})." };
         }
     }
 }
