@@ -46,4 +46,13 @@ public sealed class UrlMaskTests
     {
         UrlMask.WithoutUserInfo(new Uri("http://alice:secret@example.org:81/a?b=c")).AbsoluteUri.ShouldBe("http://example.org:81/a?b=c");
     }
+
+    [Fact]
+    public void DedupeKey_EntryWithPassword_KeyWithoutUserInfoButEntryKeepsIt()
+    {
+        var entry = Haul.Distributed.QueueEntry.FromRequest(new DownloadRequest("http://alice:secret@example.org/x"));
+
+        entry.DedupeKey.ShouldBe("http://example.org/x");
+        entry.ToRequest().Url.ShouldBe("http://alice:secret@example.org/x");
+    }
 }
