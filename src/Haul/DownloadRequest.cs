@@ -33,6 +33,12 @@ public sealed record DownloadRequest(string Url)
     /// <summary>Headers for this request only (<c>header=</c> lines), over the run's own.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
+    /// <summary>
+    /// The user and password the URL carried (<c>http://user:pass@host/</c>), taken out of <see cref="Url"/>
+    /// (which then shows <c>user:***@host</c>); sent as Basic to that URL's origin only.
+    /// </summary>
+    internal Http.NetworkLogin? Login { get; init; }
+
     /// <summary>A crawl's rules for what to keep once the reply is known.</summary>
     internal Transfer.ContentFilter? Filter { get; init; }
 

@@ -104,7 +104,7 @@ internal static class EnqueueCommand
             }
             else if (!DownloadPlanner.TryParseHttpUrl(request.Url, out _))
             {
-                rejected.Add($"{where}'{request.Url}' is not a valid http(s) URL.");
+                rejected.Add($"{where}'{Haul.Http.UrlMask.Mask(request.Url)}' is not a valid http(s) URL.");
             }
             else
             {

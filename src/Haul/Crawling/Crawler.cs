@@ -67,14 +67,20 @@ public sealed partial class Crawler : IDisposable
             if (DownloadPlanner.TryParseHttpUrl(page, out var uri))
             {
                 seeds.Add(uri);
+                if (Http.UrlMask.TryTakeLogin(page, out _, out var login))
+                {
+                    // The start page's own password: its origin's pages and pictures are fetched with it.
+                    _downloader.Session.AddOriginLogin(uri, login!);
+                }
             }
             else
             {
+                var shown = Http.UrlMask.Mask(page);
                 yield return new DownloadResult
                 {
-                    Request = new DownloadRequest(page),
+                    Request = new DownloadRequest(shown),
                     Status = DownloadStatus.Failed,
-                    Error = HaulErrors.InvalidUrl(page, null, $"'{page}' is not a valid http(s) URL."),
+                    Error = HaulErrors.InvalidUrl(shown, null, $"'{shown}' is not a valid http(s) URL."),
                 };
             }
         }

@@ -62,12 +62,7 @@ internal sealed class PageExtractor
     {
         ArgumentNullException.ThrowIfNull(html);
         ArgumentNullException.ThrowIfNull(pageUrl);
-        var parser = new HtmlParser(ParserOptions);
-
-        // Streaming keeps only a window of decoded text, not the whole page beside its DOM.
-        using var document = await parser
-            .ParseDocumentAsync(html, HtmlStreamSourceMode.Streaming, EncodingOf(contentType), cancellationToken)
-            .ConfigureAwait(false);
+        using var document = await ParseAsync(html, contentType, cancellationToken).ConfigureAwait(false);
         return Extract(document, pageUrl);
     }
 
@@ -76,9 +71,26 @@ internal sealed class PageExtractor
     {
         ArgumentNullException.ThrowIfNull(html);
         ArgumentNullException.ThrowIfNull(pageUrl);
-        var parser = new HtmlParser(ParserOptions);
-        using var document = await parser.ParseDocumentAsync(html, cancellationToken).ConfigureAwait(false);
+        using var bytes = new MemoryStream(Encoding.UTF8.GetBytes(html));
+        using var document = await ParseAsync(bytes, "utf-8", cancellationToken).ConfigureAwait(false);
         return Extract(document, pageUrl);
+    }
+
+    /// <summary>
+    /// Parses at most <see cref="PageLimitStream.MaxPageBytes"/> of a page, nested at most
+    /// <see cref="PageNestingLimiter.MaxDepth"/> deep, so that the work per page stays linear.
+    /// </summary>
+    internal static async Task<IDocument> ParseAsync(Stream html, string? contentType, CancellationToken cancellationToken)
+    {
+        var encoding = EncodingOf(contentType);
+        var limited = new PageLimitStream(html, encoding);
+        await using (limited.ConfigureAwait(false))
+        {
+            // Streaming keeps only a window of decoded text, not the whole page beside its DOM.
+            return await new HtmlParser(ParserOptions)
+                .ParseDocumentAsync(limited, HtmlStreamSourceMode.Streaming, encoding is UnicodeEncoding or UTF32Encoding ? Encoding.UTF8 : encoding, cancellationToken)
+                .ConfigureAwait(false);
+        }
     }
 
     /// <summary>Extracts from a parsed document.</summary>

@@ -17,6 +17,11 @@ internal sealed record QueueEntry
 
     public required string Kind { get; init; }
 
+    /// <summary>
+    /// The URL as given, a password in it included: the worker that takes the entry needs it to
+    /// fetch. Everything a worker writes back (the results stream, its journal) shows it masked,
+    /// and the dedupe key leaves the user information out.
+    /// </summary>
     public required string Url { get; init; }
 
     public string? Out { get; init; }

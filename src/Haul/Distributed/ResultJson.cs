@@ -13,7 +13,7 @@ internal static class ResultJson
     public static void Write(Utf8JsonWriter json, DownloadResult result, string? worker = null)
     {
         json.WriteStartObject();
-        json.WriteString("url", result.Url);
+        json.WriteString("url", Http.UrlMask.Mask(result.Url));
         json.WriteString("status", StatusName(result.Status));
         WriteOptional(json, "path", result.Path);
         json.WriteNumber("bytes", result.Bytes);

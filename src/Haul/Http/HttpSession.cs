@@ -69,6 +69,9 @@ internal sealed class HttpSession : IDisposable
     /// <summary>The crawl's start pages: the login is theirs to send to.</summary>
     public void AddNamedOrigins(IEnumerable<Uri> origins) => _handler.AddNamedOrigins(origins);
 
+    /// <summary>A start page's own user and password, for its origin.</summary>
+    public void AddOriginLogin(Uri origin, NetworkLogin login) => _handler.AddOriginLogin(origin, login);
+
     /// <summary>Passes a run's results through, then writes the cookie jar when the run ends in any way.</summary>
     public async IAsyncEnumerable<DownloadResult> SavingCookiesAfter(IAsyncEnumerable<DownloadResult> results, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -17,6 +17,7 @@ internal sealed class SessionHandler(
     HttpMessageHandler inner) : DelegatingHandler(inner)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _namedOrigins = new(StringComparer.OrdinalIgnoreCase);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NetworkLogin> _originLogins = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The crawl's start pages: their origins are the user's to authenticate to.</summary>
     public void AddNamedOrigins(IEnumerable<Uri> origins)
@@ -25,6 +26,15 @@ internal sealed class SessionHandler(
         {
             _namedOrigins.TryAdd(OriginKey(origin), 0);
         }
+    }
+
+    /// <summary>A crawl's start page written with a password: its origin's pages and pictures are fetched with it.</summary>
+    public void AddOriginLogin(Uri origin, NetworkLogin originLogin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(originLogin);
+        _namedOrigins.TryAdd(OriginKey(origin), 0);
+        _originLogins.TryAdd(OriginKey(origin), originLogin);
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -53,7 +63,7 @@ internal sealed class SessionHandler(
             request.Headers.TryAddWithoutValidation("Referer", referer == "*" ? context?.Page ?? (context?.Origin ?? uri).AbsoluteUri : referer);
         }
 
-        if (!request.Headers.Contains("Authorization") && Login(uri, trusted, redirected) is { } credentials)
+        if (!request.Headers.Contains("Authorization") && Login(uri, context, trusted, redirected) is { } credentials)
         {
             request.Headers.TryAddWithoutValidation("Authorization", credentials.BasicHeader());
         }
@@ -76,11 +86,23 @@ internal sealed class SessionHandler(
     }
 
     /// <summary>
-    /// The login given for the run goes to the user's own origins only; a <c>.netrc</c> entry to
-    /// its own host, unless the request got there by a redirect from another origin.
+    /// The URL's own user and password go to its own origin only, and win there (they are the most
+    /// specific); a crawl start page's to that origin. The login given for the run goes to the
+    /// user's own origins only; a <c>.netrc</c> entry to its own host, unless the request got
+    /// there by a redirect from another origin.
     /// </summary>
-    private NetworkLogin? Login(Uri uri, bool trusted, bool redirected)
+    private NetworkLogin? Login(Uri uri, RequestContext? context, bool trusted, bool redirected)
     {
+        if (context?.Login is { } own && !redirected)
+        {
+            return own;
+        }
+
+        if (trusted && _originLogins.TryGetValue(OriginKey(uri), out var originLogin))
+        {
+            return originLogin;
+        }
+
         if (login is not null)
         {
             return trusted ? login : null;

@@ -11,17 +11,33 @@ namespace Haul.Input;
 /// </summary>
 public static class UrlListReader
 {
-    /// <summary>Yields one request per URL line. Bad lines become requests with an <see cref="DownloadRequest.InputError"/>.</summary>
+    /// <summary>
+    /// Yields one request per URL line. Bad lines become requests with an <see cref="DownloadRequest.InputError"/>:
+    /// a line longer than 64 KiB is skipped (never held whole) and reading goes on; a NUL character
+    /// means the input is not a text list, and reading stops there with one failed request.
+    /// </summary>
     public static async IAsyncEnumerable<DownloadRequest> ReadAsync(
         TextReader reader,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        var scanner = new InputLineScanner(reader);
         DownloadRequest? pending = null;
-        var lineNumber = 0;
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } scanned)
         {
-            lineNumber++;
+            var lineNumber = scanned.Number;
+            if (scanned.Text is not { } line)
+            {
+                if (pending is not null)
+                {
+                    yield return pending;
+                    pending = null;
+                }
+
+                yield return Unreadable(scanned);
+                continue;
+            }
+
             var trimmed = line.Trim();
             if (trimmed.Length == 0 || trimmed.StartsWith('#'))
             {
@@ -46,6 +62,19 @@ public static class UrlListReader
         {
             yield return pending;
         }
+    }
+
+    /// <summary>
+    /// An over-long line is named by its number and first characters, and options under it are
+    /// dropped with it; a binary line ends the list.
+    /// </summary>
+    private static DownloadRequest Unreadable(InputLine line)
+    {
+        var shown = new string([.. line.Prefix.Where(c => !char.IsControl(c))]) + "\u2026";
+        var reason = line.Binary
+            ? $"Input looks binary (NUL byte on line {line.Number}); stopped reading."
+            : $"Line {line.Number} is longer than 64 KiB (65,536 characters); it was skipped.";
+        return new DownloadRequest(shown) { InputError = reason };
     }
 
     internal static DownloadRequest ApplyOption(DownloadRequest request, string option, int lineNumber)
@@ -77,7 +106,7 @@ public static class UrlListReader
                     ? request with { Headers = [.. request.Headers, header] }
                     : request with { InputError = $"header={value}: {headerError} (line {lineNumber})." };
             default:
-                return request with { InputError = $"unknown or empty option '{option}' under {request.Url} (line {lineNumber})." };
+                return request with { InputError = $"unknown or empty option '{option}' under {Http.UrlMask.Mask(request.Url)} (line {lineNumber})." };
         }
     }
 }

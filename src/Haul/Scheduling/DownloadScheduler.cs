@@ -135,6 +135,9 @@ internal sealed class DownloadScheduler(
         DownloadResult result;
         try
         {
+            // Masked first, so that even a failure before the plan never shows the password.
+            request = DownloadPlanner.TakeLogin(request);
+
             // Planned here, before the first await, so names are reserved in input order.
             var plan = planner.Plan(request);
             result = plan.Immediate ?? await TransferAsync(plan.Target!, hosts, global, cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,8 @@ internal sealed class DownloadPlanner(
 {
     public PlanResult Plan(DownloadRequest request)
     {
+        // From here on only the masked URL is seen: results, journal, archive and messages.
+        request = TakeLogin(request);
         if (request.InputError is { } inputError)
         {
             return PlanResult.Fail(request, HaulErrors.InvalidUrl(request.Url, request.Line, inputError));
@@ -67,12 +69,32 @@ internal sealed class DownloadPlanner(
         return PlanResult.Run(new DownloadTarget(request, uri, directory, name, path, fixedName is not null) { UrlKey = urlKey });
     }
 
+    /// <summary>Moves a password written into the URL into <see cref="DownloadRequest.Login"/>, masking the URL.</summary>
+    internal static DownloadRequest TakeLogin(DownloadRequest request)
+    {
+        if (request.Login is not null)
+        {
+            return request;
+        }
+
+        if (Http.UrlMask.TryTakeLogin(request.Url, out var masked, out var login))
+        {
+            return request with { Url = masked, Login = login };
+        }
+
+        // Not a usable URL, but a password in it is still not for printing.
+        var shown = Http.UrlMask.Mask(request.Url);
+        return ReferenceEquals(shown, request.Url) ? request : request with { Url = shown };
+    }
+
+    /// <summary>An absolute http(s) URL; the URI never carries user information (a login travels as a header).</summary>
     internal static bool TryParseHttpUrl(string text, out Uri uri)
     {
         if (Uri.TryCreate(text.Trim(), UriKind.Absolute, out uri!)
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && uri.IdnHost.Length > 0)
         {
+            uri = Http.UrlMask.WithoutUserInfo(uri);
             return true;
         }
 

@@ -54,6 +54,13 @@ public sealed partial class HaulProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The child's peak resident memory so far in bytes (<c>VmHWM</c>), read while it runs.</summary>
+    public long PeakMemoryBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line["VmHWM:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     public string Out
     {
         get

@@ -345,30 +345,37 @@ public sealed class UrlListReaderTests
 
     /// <summary>
     /// An input of <c>entries</c> URLs, each followed by an indented <c>out=</c> line, made up one
-    /// line at a time as it is read, so the test can see how far ahead the reader has pulled.
+    /// line at a time as it is read (one line at most per read), so the test can see how far ahead
+    /// the reader has pulled.
     /// </summary>
     private sealed class GeneratedUrlList(int entries) : TextReader
     {
+        private string _current = string.Empty;
+        private int _offset;
+
         public int LinesRead { get; private set; }
 
-        public override string? ReadLine()
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override int Read(Span<char> buffer)
         {
-            if (LinesRead >= entries * 2)
+            if (_offset == _current.Length)
             {
-                return null;
+                if (LinesRead >= entries * 2)
+                {
+                    return 0;
+                }
+
+                var entry = LinesRead / 2;
+                _current = (LinesRead % 2 == 0 ? $"http://example.org/{entry}.bin" : $"  out=file{entry}.bin") + "\n";
+                _offset = 0;
+                LinesRead++;
             }
 
-            var entry = LinesRead / 2;
-            var line = LinesRead % 2 == 0 ? $"http://example.org/{entry}.bin" : $"  out=file{entry}.bin";
-            LinesRead++;
-            return line;
+            var n = Math.Min(buffer.Length, _current.Length - _offset);
+            _current.AsSpan(_offset, n).CopyTo(buffer);
+            _offset += n;
+            return n;
         }
-
-        public override Task<string?> ReadLineAsync() => Task.FromResult(ReadLine());
-
-        public override ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) =>
-            cancellationToken.IsCancellationRequested
-                ? ValueTask.FromCanceled<string?>(cancellationToken)
-                : ValueTask.FromResult(ReadLine());
     }
 }

@@ -1,0 +1,58 @@
+using Haul.Http;
+using Shouldly;
+using Xunit;
+
+namespace Haul.Tests.Http;
+
+public sealed class UrlMaskTests
+{
+    [Theory]
+    [InlineData("http://alice:secret@example.org/x", "http://alice:***@example.org/x")]
+    [InlineData("https://alice:s%40c:r@example.org:8443/a@b?q=c:d@e#f", "https://alice:***@example.org:8443/a@b?q=c:d@e#f")]
+    [InlineData("http://alice:@example.org/", "http://alice:***@example.org/")]
+    [InlineData("http://alice@example.org/", "http://alice@example.org/")]
+    [InlineData("http://example.org/a:b@c", "http://example.org/a:b@c")]
+    [InlineData("http://bob:hunter2@/no-host", "http://bob:***@/no-host")]
+    [InlineData("not a url", "not a url")]
+    [InlineData("http://alice:***@example.org/", "http://alice:***@example.org/")]
+    public void Mask_Urls_PasswordHidden(string url, string expected)
+    {
+        UrlMask.Mask(url).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void TryTakeLogin_PercentEncodedPassword_DecodedLoginAndMaskedUrl()
+    {
+        UrlMask.TryTakeLogin("http://al%20ice:p%40ss%3Aw@example.org/x", out var masked, out var login).ShouldBeTrue();
+
+        masked.ShouldBe("http://al%20ice:***@example.org/x");
+        login.ShouldBe(new NetworkLogin("al ice", "p@ss:w"));
+    }
+
+    [Theory]
+    [InlineData("http://example.org/x")]
+    [InlineData("ftp://alice:secret@example.org/x")]
+    [InlineData("not a url")]
+    public void TryTakeLogin_NoUserOrNotHttp_False(string url)
+    {
+        UrlMask.TryTakeLogin(url, out var masked, out var login).ShouldBeFalse();
+
+        masked.ShouldBe(url);
+        login.ShouldBeNull();
+    }
+
+    [Fact]
+    public void WithoutUserInfo_UriWithLogin_SameUriWithoutIt()
+    {
+        UrlMask.WithoutUserInfo(new Uri("http://alice:secret@example.org:81/a?b=c")).AbsoluteUri.ShouldBe("http://example.org:81/a?b=c");
+    }
+
+    [Fact]
+    public void DedupeKey_EntryWithPassword_KeyWithoutUserInfoButEntryKeepsIt()
+    {
+        var entry = Haul.Distributed.QueueEntry.FromRequest(new DownloadRequest("http://alice:secret@example.org/x"));
+
+        entry.DedupeKey.ShouldBe("http://example.org/x");
+        entry.ToRequest().Url.ShouldBe("http://alice:secret@example.org/x");
+    }
+}
