@@ -23,7 +23,8 @@ internal sealed class DownloadScheduler(
     HostPacer? pacer,
     ProgressTracker tracker,
     TimeProvider timeProvider,
-    IHostGate? hostGate = null)
+    IHostGate? hostGate = null,
+    Events.EventHub? events = null)
 {
     /// <summary>Files that may wait for their post-download actions while transfers go on.</summary>
     internal const int ActionBacklog = 256;
@@ -94,7 +95,9 @@ internal sealed class DownloadScheduler(
 
                 await admission.WaitAsync(cancellationToken).ConfigureAwait(false);
                 tracker.Queued();
-                _ = RunOneAsync(requests.Current, hosts, global, admission, writer, cancellationToken);
+                var id = events?.NextId() ?? 0;
+                events?.Raise(new Events.DownloadQueued(id, requests.Current.Url, events.Now));
+                _ = RunOneAsync(id, requests.Current, hosts, global, admission, writer, cancellationToken);
             }
 
             tracker.SourceCompleted();
@@ -124,6 +127,7 @@ internal sealed class DownloadScheduler(
 
     /// <remarks>Never throws: whatever happens becomes a result, so one failure never stops the others.</remarks>
     private async Task RunOneAsync(
+        long id,
         DownloadRequest request,
         IHostGate hosts,
         SemaphoreSlim global,
@@ -137,7 +141,7 @@ internal sealed class DownloadScheduler(
         {
             // Planned here, before the first await, so names are reserved in input order.
             var plan = planner.Plan(request);
-            result = plan.Immediate ?? await TransferAsync(plan.Target!, hosts, global, cancellationToken).ConfigureAwait(false);
+            result = plan.Immediate ?? await TransferAsync(plan.Target! with { Id = id }, hosts, global, cancellationToken).ConfigureAwait(false);
             if (result.Status == DownloadStatus.Ok && !actions.IsEmpty)
             {
                 result = await actions.RunAsync(result, cancellationToken).ConfigureAwait(false);
@@ -157,7 +161,14 @@ internal sealed class DownloadScheduler(
             result = Failed(request, HaulErrors.Unexpected(request.Url, ex), started);
         }
 
-        tracker.Finished(result.Status);
+        tracker.Finished(result);
+        if (events is not null)
+        {
+            events.Raise(result.Error is { } error
+                ? new Events.DownloadFailed(id, request.Url, events.Now, error, result.Attempts)
+                : new Events.DownloadFinished(id, request.Url, events.Now, result));
+        }
+
         try
         {
             await writer.WriteAsync(result, CancellationToken.None).ConfigureAwait(false);
