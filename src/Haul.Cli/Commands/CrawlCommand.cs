@@ -39,6 +39,8 @@ internal static class CrawlCommand
         requestFlags.AddTo(command);
         var speedFlags = new SpeedFlags();
         speedFlags.AddTo(command);
+        var verboseFlags = new VerboseFlags();
+        verboseFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -52,6 +54,8 @@ internal static class CrawlCommand
                 UseJournal = !parseResult.GetValue(noJournal),
             };
             downloadOptions = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, downloadOptions), io);
+            using var log = verboseFlags.Open(parseResult, io);
+            downloadOptions = downloadOptions with { Logger = log.Logger };
             var crawlOptions = new CrawlOptions
             {
                 Depth = parseResult.GetValue(depth),
@@ -81,7 +85,7 @@ internal static class CrawlCommand
             {
                 if (parseResult.GetValue(queue) is { } job)
                 {
-                    return await CrawlQueue.RunAsync(JobArguments.Parse(job), startPages, downloadOptions, crawlOptions, output.Read(parseResult, io), io, cancellationToken);
+                    return await CrawlQueue.RunAsync(JobArguments.Parse(job), startPages, downloadOptions, crawlOptions, output.Read(parseResult, io), io, log, cancellationToken);
                 }
 
                 return await DownloadRun.ExecuteAsync(
@@ -90,6 +94,8 @@ internal static class CrawlCommand
                     crawler.GetProgress,
                     output.Read(parseResult, io),
                     io,
+                    log,
+                    crawler.Downloader,
                     cancellationToken);
             }
         });
