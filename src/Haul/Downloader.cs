@@ -27,6 +27,7 @@ public sealed class Downloader : IDisposable
     private readonly ProgressTracker _tracker;
     private readonly HaulMetrics _metrics;
     private readonly EventHub _events;
+    private readonly DownloadControls _controls = new();
 
     /// <summary>Creates a downloader; every run it starts shares one connection pool.</summary>
     /// <param name="options">The settings; the defaults match <c>haul get</c>.</param>
@@ -57,6 +58,34 @@ public sealed class Downloader : IDisposable
         remove => _events.Raised -= value;
     }
 
+    /// <summary>
+    /// Pauses download <paramref name="id"/> (the <see cref="DownloadEvent.Id"/> of its events):
+    /// its transfer stops, its connection and slot go to other downloads, its <c>.part</c> stays.
+    /// A download paused before it started waits without taking a slot.
+    /// </summary>
+    /// <returns>False when no download with that id is queued or in flight.</returns>
+    public bool Pause(long id) => _controls.Pause(id);
+
+    /// <summary>
+    /// Lets a paused download go on: it queues for a slot again, then asks for the rest of the file
+    /// with <c>Range</c> and <c>If-Range</c> (from the start if the file changed on the server).
+    /// </summary>
+    /// <returns>False when no download with that id is queued or in flight.</returns>
+    public bool Resume(long id) => _controls.Resume(id);
+
+    /// <summary>
+    /// Stops download <paramref name="id"/> for good: it ends as a failed result of kind
+    /// <c>cancelled</c> ("removed"), and any <c>.part</c> is kept.
+    /// </summary>
+    /// <returns>False when no download with that id is queued or in flight.</returns>
+    public bool Remove(long id) => _controls.Remove(id);
+
+    /// <summary>Pauses every download queued or in flight, and every one admitted until <see cref="ResumeAll"/>.</summary>
+    public void PauseAll() => _controls.PauseAll();
+
+    /// <summary>Resumes every paused download.</summary>
+    public void ResumeAll() => _controls.ResumeAll();
+
     /// <summary>Exceptions thrown by <see cref="EventRaised"/> handlers so far, caught so that no transfer saw them.</summary>
     public long EventHandlerFailures => _events.SubscriberFailures;
 
@@ -80,7 +109,7 @@ public sealed class Downloader : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, events: _events, cancellationToken: cancellationToken), cancellationToken);
+        return _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, events: _events, controls: _controls, cancellationToken: cancellationToken), cancellationToken);
     }
 
     /// <summary>Downloads a few URLs into the output directory; see the overload taking requests.</summary>
@@ -97,11 +126,11 @@ public sealed class Downloader : IDisposable
 
     /// <summary>A run whose transfers also keep to a <see cref="HostPacer"/> (the crawler's politeness).</summary>
     internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, CancellationToken cancellationToken) =>
-        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, events: _events, cancellationToken: cancellationToken), cancellationToken);
+        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, events: _events, controls: _controls, cancellationToken: cancellationToken), cancellationToken);
 
     /// <summary>A run whose per-host limit and pacing are a job's, shared with the other workers.</summary>
     internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, IHostGate hostGate, CancellationToken cancellationToken) =>
-        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, hostGate, _events, cancellationToken), cancellationToken);
+        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, hostGate, _events, _controls, cancellationToken), cancellationToken);
 
     /// <summary>Headers, cookies and credentials of this downloader's requests.</summary>
     internal HttpSession Session => _session;

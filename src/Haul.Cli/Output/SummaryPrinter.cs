@@ -27,8 +27,9 @@ internal static class SummaryPrinter
 
         foreach (var result in summary.InterruptedFiles.Take(MaxNamed))
         {
-            var name = result.Path is { } path ? Path.GetFileName(path) : result.Url;
-            await error.WriteLineAsync($"  {Actions.DisplayText.Safe($"interrupted: {name} ({Haul.Events.UrlText.Masked(result.Url)})")}");
+            var url = Haul.Events.UrlText.Masked(result.Url);
+            var line = result.Path is { } path ? $"interrupted: {Path.GetFileName(path)} ({url})" : $"interrupted: {url}";
+            await error.WriteLineAsync($"  {Actions.DisplayText.Safe(line)}");
         }
 
         if (summary.InterruptedFiles.Count > MaxNamed)

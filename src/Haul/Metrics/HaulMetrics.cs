@@ -25,8 +25,12 @@ internal sealed class HaulMetrics : IDisposable
     private readonly UpDownCounter<long> _queued;
     private readonly Histogram<double> _timeToFirstByte;
 
-    // Downloads admitted and not ended: whether each has sent its first request yet (queued or in flight).
-    private readonly ConcurrentDictionary<long, bool> _open = new();
+    private const int Waiting = 0;
+    private const int InFlight = 1;
+    private const int Paused = 2;
+
+    // Downloads admitted and not ended, each waiting for its first request, in flight, or paused.
+    private readonly ConcurrentDictionary<long, int> _open = new();
 
     public HaulMetrics()
     {
@@ -38,7 +42,7 @@ internal sealed class HaulMetrics : IDisposable
         _bytes = Meter.CreateCounter<long>("haul.http.client.bytes_received", "By", "Body bytes received from the network.");
         _retries = Meter.CreateCounter<long>("haul.downloads.retries", "{retry}", "Attempts that failed with a transient fault and are tried again, by error.type.");
         _subscriberErrors = Meter.CreateCounter<long>("haul.events.subscriber_errors", "{error}", "Exceptions thrown by event subscribers, caught.");
-        _active = Meter.CreateUpDownCounter<long>("haul.transfers.active", "{transfer}", "Downloads in flight: started and not ended.");
+        _active = Meter.CreateUpDownCounter<long>("haul.transfers.active", "{transfer}", "Downloads in flight: started, not paused, not ended.");
         _queued = Meter.CreateUpDownCounter<long>("haul.queue.length", "{download}", "Downloads admitted that have not sent a request yet.");
         _timeToFirstByte = Meter.CreateHistogram<double>("haul.download.time_to_first_byte", "s", "From sending a request to its reply's headers.");
     }
@@ -54,13 +58,19 @@ internal sealed class HaulMetrics : IDisposable
         switch (downloadEvent)
         {
             case DownloadQueued queued:
-                _open[queued.Id] = false;
+                _open[queued.Id] = Waiting;
                 _queued.Add(1);
                 break;
-            case DownloadRequestSent sent when _open.TryUpdate(sent.Id, true, false):
+            case DownloadRequestSent sent when _open.TryUpdate(sent.Id, InFlight, Waiting):
                 _queued.Add(-1);
                 _started.Add(1);
                 _active.Add(1);
+                break;
+            case DownloadRequestSent sent when _open.TryUpdate(sent.Id, InFlight, Paused):
+                _active.Add(1);
+                break;
+            case DownloadPaused paused when _open.TryUpdate(paused.Id, Paused, InFlight):
+                _active.Add(-1);
                 break;
             case DownloadResponseReceived received:
                 _timeToFirstByte.Record(received.TimeToFirstByte.TotalSeconds);
@@ -83,9 +93,9 @@ internal sealed class HaulMetrics : IDisposable
 
     private void Ended(long id)
     {
-        if (_open.TryRemove(id, out var started))
+        if (_open.TryRemove(id, out var state) && state != Paused)
         {
-            (started ? _active : _queued).Add(-1);
+            (state == InFlight ? _active : _queued).Add(-1);
         }
     }
 }

@@ -24,7 +24,8 @@ internal sealed class DownloadScheduler(
     ProgressTracker tracker,
     TimeProvider timeProvider,
     IHostGate? hostGate = null,
-    Events.EventHub? events = null)
+    Events.EventHub? events = null,
+    DownloadControls? controls = null)
 {
     /// <summary>Files that may wait for their post-download actions while transfers go on.</summary>
     internal const int ActionBacklog = 256;
@@ -136,12 +137,15 @@ internal sealed class DownloadScheduler(
         CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
+        var control = controls?.Register(id);
         DownloadResult result;
         try
         {
             // Planned here, before the first await, so names are reserved in input order.
             var plan = planner.Plan(request);
-            result = plan.Immediate ?? await TransferAsync(plan.Target! with { Id = id }, hosts, global, cancellationToken).ConfigureAwait(false);
+            result = plan.Immediate ?? (control is null
+                ? await TransferAsync(plan.Target! with { Id = id }, hosts, global, cancellationToken).ConfigureAwait(false)
+                : await ControlledTransferAsync(plan.Target! with { Id = id }, control, hosts, global, started, cancellationToken).ConfigureAwait(false));
             if (result.Status == DownloadStatus.Ok && !actions.IsEmpty)
             {
                 result = await actions.RunAsync(result, cancellationToken).ConfigureAwait(false);
@@ -161,6 +165,7 @@ internal sealed class DownloadScheduler(
             result = Failed(request, HaulErrors.Unexpected(request.Url, ex), started);
         }
 
+        controls?.Unregister(id);
         tracker.Finished(result);
         if (events is not null)
         {
@@ -176,6 +181,58 @@ internal sealed class DownloadScheduler(
         finally
         {
             admission.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs the transfer until it ends by itself or is removed. A pause stops the transfer (its
+    /// slots and connection given back, its .part kept); on resume it runs again and goes on from
+    /// the .part with Range and If-Range.
+    /// </summary>
+    private async Task<DownloadResult> ControlledTransferAsync(
+        DownloadTarget target,
+        DownloadControl control,
+        IHostGate hosts,
+        SemaphoreSlim global,
+        long started,
+        CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await control.WaitUntilRunnableAsync(cancellationToken).ConfigureAwait(false);
+            if (control.IsRemoved)
+            {
+                return Failed(target.Request, HaulErrors.Removed(target.Request.Url), started);
+            }
+
+            DownloadResult? result = null;
+            var run = control.StartRun(cancellationToken);
+            try
+            {
+                result = await TransferAsync(target, hosts, global, run.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (run.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Paused or removed while waiting for a slot.
+            }
+            finally
+            {
+                control.EndRun(run);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var stopped = result is null || result.Error is DownloadCancelledException;
+            if (stopped && control.IsRemoved)
+            {
+                return Failed(target.Request, HaulErrors.Removed(target.Request.Url), started);
+            }
+
+            if (!stopped || !control.IsPaused)
+            {
+                return result!;
+            }
+
+            events?.Raise(new Events.DownloadPaused(target.Id, target.Request.Url, events.Now));
         }
     }
 

@@ -23,6 +23,7 @@ internal static class DownloadSession
         HostPacer? pacer = null,
         IHostGate? hostGate = null,
         Events.EventHub? events = null,
+        DownloadControls? controls = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var journal = options.UseJournal ? DownloadJournal.Open(options.Directory) : null;
@@ -33,7 +34,7 @@ internal static class DownloadSession
         var names = new NameReservations();
         var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, recorder, archive, deduplicator, pacer, timeProvider, events);
         var planner = new DownloadPlanner(options, names, recorder, archive);
-        var scheduler = new DownloadScheduler(options, planner, transfer, actions, recorder, pacer, tracker, timeProvider, hostGate, events);
+        var scheduler = new DownloadScheduler(options, planner, transfer, actions, recorder, pacer, tracker, timeProvider, hostGate, events, controls);
         await foreach (var result in scheduler.RunAsync(requests, cancellationToken).ConfigureAwait(false))
         {
             yield return result;
