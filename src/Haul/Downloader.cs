@@ -47,7 +47,7 @@ public sealed class Downloader : IDisposable
 
     /// <summary>
     /// Raised for everything that happens to a download of this downloader's runs: queued,
-    /// request sent, reply received, redirected, started, retrying, finished, failed (see
+    /// request sent, reply received, redirected, started, retrying, paused, finished, failed (see
     /// <see cref="DownloadEvent"/>). Handlers run on the transfer's task and must be quick; one
     /// that throws is caught and counted, and the transfer goes on. Byte progress is not an
     /// event: read it from <see cref="GetProgress"/> snapshots.

@@ -8,7 +8,8 @@ namespace Haul.Events;
 /// Events of one download arrive in the order they happened: <see cref="DownloadQueued"/>, then per
 /// attempt <see cref="DownloadRequestSent"/>, <see cref="DownloadResponseReceived"/> (and
 /// <see cref="DownloadRedirected"/> per redirect), <see cref="DownloadStarted"/> once a body comes,
-/// <see cref="DownloadRetrying"/> before another attempt, and last one <see cref="DownloadFinished"/>
+/// <see cref="DownloadRetrying"/> before another attempt, <see cref="DownloadPaused"/> when it is
+/// paused (its next run starts again with a request), and last one <see cref="DownloadFinished"/>
 /// or <see cref="DownloadFailed"/>. Progress within a body is not an event: take
 /// <see cref="Downloader.GetProgress"/> snapshots at the rate you draw at. Handlers run on the
 /// transfer's own task, so they must be quick; an exception a handler throws is caught and counted,

@@ -126,6 +126,32 @@ public sealed partial class VerboseTests
         run.Error.ShouldStartWith("haul: --log-file: cannot write ");
     }
 
+    [Fact]
+    public async Task Crawl_Verbose_ShowsEachPictureRequestAndReply()
+    {
+        var picture = TestData.Bytes(12_000, seed: 44);
+        await using var server = await LoopbackServer.StartAsync();
+        server.Map("/page.html", async (context, _) =>
+        {
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html><body><img src=\"/pic.jpg\"></body></html>");
+        });
+        server.Map("/pic.jpg", async (context, _) =>
+        {
+            context.Response.ContentType = "image/jpeg";
+            await server.ServeAsync(context, picture);
+        });
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("crawl", server.Url("/page.html"), "-d", temp.Out, "--layout", "flat", "-v", "--progress", "none");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        TestData.FileSha256(Path.Combine(temp.Out, "pic.jpg")).ShouldBe(TestData.Sha256(picture));
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.ShouldContain($"haul: #1 GET {server.Url("/pic.jpg")}");
+        lines.ShouldContain(line => line.StartsWith($"haul: #1 200 OK from {server.Url("/pic.jpg")} after ", StringComparison.Ordinal));
+    }
+
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (trace|debug|info |warn |error) #\d+ ")]
     private static partial Regex Timestamped();
 }
