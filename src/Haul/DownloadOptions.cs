@@ -86,6 +86,13 @@ public sealed record DownloadOptions
     /// <summary>Post-download actions run at once, beside the transfers.</summary>
     public int MaxConcurrentActions { get; init; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Where the engine logs what happens: requests, replies and redirects at Debug, their headers
+    /// (credentials masked) at Trace, results at Information, retries and failures at Warning.
+    /// Null: no logging. Haul never writes to the console itself.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
+
     /// <summary>The most connections <see cref="Connections"/> allows.</summary>
     public const int MaxConnections = 32;
 

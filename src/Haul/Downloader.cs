@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using Haul.Events;
 using Haul.Http;
+using Haul.Metrics;
 using Haul.Progress;
 using Haul.Scheduling;
 using Haul.Transfer;
@@ -23,6 +25,9 @@ public sealed class Downloader : IDisposable
     private readonly HttpClient _client;
     private readonly TimeProvider _timeProvider;
     private readonly ProgressTracker _tracker;
+    private readonly HaulMetrics _metrics;
+    private readonly EventHub _events;
+    private readonly DownloadControls _controls = new();
 
     /// <summary>Creates a downloader; every run it starts shares one connection pool.</summary>
     /// <param name="options">The settings; the defaults match <c>haul get</c>.</param>
@@ -33,10 +38,56 @@ public sealed class Downloader : IDisposable
         Options = options ?? new DownloadOptions();
         Options.Validate();
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _session = HttpSession.Create(Options, _timeProvider);
+        _metrics = new HaulMetrics();
+        _events = new EventHub(_timeProvider, Options.Logger, _metrics) { Sender = this };
+        _session = HttpSession.Create(Options, _timeProvider, _events);
         _client = _session.Client;
-        _tracker = new ProgressTracker(_timeProvider);
+        _tracker = new ProgressTracker(_timeProvider, _metrics);
     }
+
+    /// <summary>
+    /// Raised for everything that happens to a download of this downloader's runs: queued,
+    /// request sent, reply received, redirected, started, retrying, paused, finished, failed (see
+    /// <see cref="DownloadEvent"/>). Handlers run on the transfer's task and must be quick; one
+    /// that throws is caught and counted, and the transfer goes on. Byte progress is not an
+    /// event: read it from <see cref="GetProgress"/> snapshots.
+    /// </summary>
+    public event EventHandler<DownloadEvent>? EventRaised
+    {
+        add => _events.Raised += value;
+        remove => _events.Raised -= value;
+    }
+
+    /// <summary>
+    /// Pauses download <paramref name="id"/> (the <see cref="DownloadEvent.Id"/> of its events):
+    /// its transfer stops, its connection and slot go to other downloads, its <c>.part</c> stays.
+    /// A download paused before it started waits without taking a slot.
+    /// </summary>
+    /// <returns>False when no download with that id is queued or in flight.</returns>
+    public bool Pause(long id) => _controls.Pause(id);
+
+    /// <summary>
+    /// Lets a paused download go on: it queues for a slot again, then asks for the rest of the file
+    /// with <c>Range</c> and <c>If-Range</c> (from the start if the file changed on the server).
+    /// </summary>
+    /// <returns>False when no download with that id is queued or in flight.</returns>
+    public bool Resume(long id) => _controls.Resume(id);
+
+    /// <summary>
+    /// Stops download <paramref name="id"/> for good: it ends as a failed result of kind
+    /// <c>cancelled</c> ("removed"), and any <c>.part</c> is kept.
+    /// </summary>
+    /// <returns>False when no download with that id is queued or in flight.</returns>
+    public bool Remove(long id) => _controls.Remove(id);
+
+    /// <summary>Pauses every download queued or in flight, and every one admitted until <see cref="ResumeAll"/>.</summary>
+    public void PauseAll() => _controls.PauseAll();
+
+    /// <summary>Resumes every paused download.</summary>
+    public void ResumeAll() => _controls.ResumeAll();
+
+    /// <summary>Exceptions thrown by <see cref="EventRaised"/> handlers so far, caught so that no transfer saw them.</summary>
+    public long EventHandlerFailures => _events.SubscriberFailures;
 
     /// <summary>The settings this downloader runs with.</summary>
     public DownloadOptions Options { get; }
@@ -58,7 +109,7 @@ public sealed class Downloader : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, cancellationToken: cancellationToken), cancellationToken);
+        return _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, events: _events, controls: _controls, cancellationToken: cancellationToken), cancellationToken);
     }
 
     /// <summary>Downloads a few URLs into the output directory; see the overload taking requests.</summary>
@@ -75,11 +126,11 @@ public sealed class Downloader : IDisposable
 
     /// <summary>A run whose transfers also keep to a <see cref="HostPacer"/> (the crawler's politeness).</summary>
     internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, CancellationToken cancellationToken) =>
-        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, cancellationToken: cancellationToken), cancellationToken);
+        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, events: _events, controls: _controls, cancellationToken: cancellationToken), cancellationToken);
 
     /// <summary>A run whose per-host limit and pacing are a job's, shared with the other workers.</summary>
     internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, IHostGate hostGate, CancellationToken cancellationToken) =>
-        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, hostGate, cancellationToken), cancellationToken);
+        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, hostGate, _events, _controls, cancellationToken), cancellationToken);
 
     /// <summary>Headers, cookies and credentials of this downloader's requests.</summary>
     internal HttpSession Session => _session;
@@ -88,7 +139,14 @@ public sealed class Downloader : IDisposable
     public DownloadProgress GetProgress() => _tracker.Snapshot();
 
     /// <inheritdoc/>
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _metrics.Dispose();
+    }
+
+    /// <summary>This downloader's <c>Haul</c> meter, for tests that listen to it alone.</summary>
+    internal System.Diagnostics.Metrics.Meter Meter => _metrics.Meter;
 
     private static async IAsyncEnumerable<DownloadRequest> ToRequests(IEnumerable<string> urls)
     {

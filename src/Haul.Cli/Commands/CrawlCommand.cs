@@ -43,6 +43,8 @@ internal static class CrawlCommand
         requestFlags.AddTo(command);
         var speedFlags = new SpeedFlags();
         speedFlags.AddTo(command);
+        var verboseFlags = new VerboseFlags();
+        verboseFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -56,6 +58,8 @@ internal static class CrawlCommand
                 UseJournal = !parseResult.GetValue(noJournal),
             };
             downloadOptions = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, downloadOptions), io);
+            using var log = verboseFlags.Open(parseResult, io);
+            downloadOptions = downloadOptions with { Logger = log.Logger };
             var crawlOptions = new CrawlOptions
             {
                 Depth = parseResult.GetValue(depth),
@@ -93,7 +97,7 @@ internal static class CrawlCommand
             {
                 if (parseResult.GetValue(queue) is { } job)
                 {
-                    return await CrawlQueue.RunAsync(JobArguments.Parse(job), startPages, downloadOptions, crawlOptions, output.Read(parseResult, io), io, cancellationToken);
+                    return await CrawlQueue.RunAsync(JobArguments.Parse(job), startPages, downloadOptions, crawlOptions, output.Read(parseResult, io), io, log, cancellationToken);
                 }
 
                 var mode = output.Read(parseResult, io);
@@ -104,6 +108,8 @@ internal static class CrawlCommand
                     crawler.GetProgress,
                     mode,
                     io,
+                    log,
+                    crawler.Downloader,
                     cancellationToken);
                 if (mode != OutputMode.Quiet)
                 {

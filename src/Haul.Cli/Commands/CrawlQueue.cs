@@ -19,6 +19,7 @@ internal static class CrawlQueue
         CrawlOptions crawlOptions,
         Output.OutputMode mode,
         CliIo io,
+        Output.RunLog log,
         CancellationToken cancellationToken)
     {
         var seeds = new List<QueueEntry>();
@@ -51,6 +52,6 @@ internal static class CrawlQueue
             await connection.CloseAsync();
         }
 
-        return await WorkerCommand.RunAsync(address, downloadOptions, new WorkerOptions(), mode, io, cancellationToken);
+        return await WorkerCommand.RunAsync(address, downloadOptions, new WorkerOptions(), mode, io, log, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Haul.Checksums;
 using Haul.Cli.Demo;
+using Haul.Cli.Output;
 using Haul.Cli.Running;
 using Haul.Crawling;
 
@@ -30,7 +31,7 @@ internal static class DemoCommand
             }
 
             var options = new DownloadOptions { Directory = directory, RetryBaseDelay = TimeSpan.FromMilliseconds(200) };
-            var downloaded = await DownloadRun.ExecuteAsync(options, Requests(site), mode, io, cancellationToken);
+            var downloaded = await DownloadRun.ExecuteAsync(options, Requests(site), mode, io, RunLog.Silent(io), cancellationToken);
             if (downloaded is ExitCodes.Interrupted or ExitCodes.OutputClosed)
             {
                 return downloaded;
@@ -45,7 +46,7 @@ internal static class DemoCommand
             }
 
             using var crawler = new Crawler(options with { Directory = galleryDirectory }, new CrawlOptions { Depth = 1, Layout = CrawlLayout.Flat });
-            var crawled = await DownloadRun.ExecuteAsync(galleryDirectory, token => crawler.CrawlAsync([start], token), crawler.GetProgress, mode, io, cancellationToken);
+            var crawled = await DownloadRun.ExecuteAsync(galleryDirectory, token => crawler.CrawlAsync([start], token), crawler.GetProgress, mode, io, RunLog.Silent(io), crawler.Downloader, cancellationToken);
             return Math.Max(downloaded, crawled);
         });
         return command;

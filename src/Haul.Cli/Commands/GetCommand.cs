@@ -42,6 +42,8 @@ internal static class GetCommand
         requestFlags.AddTo(command);
         var speedFlags = new SpeedFlags();
         speedFlags.AddTo(command);
+        var verboseFlags = new VerboseFlags();
+        verboseFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -105,8 +107,9 @@ internal static class GetCommand
             var reader = OpenInput(input, io);
             try
             {
+                using var log = verboseFlags.Open(parseResult, io);
                 var requests = Requests(urlArgs, reader, name, expected, cancellationToken);
-                return await DownloadRun.ExecuteAsync(options, requests, output.Read(parseResult, io), io, cancellationToken);
+                return await DownloadRun.ExecuteAsync(options with { Logger = log.Logger }, requests, output.Read(parseResult, io), io, log, cancellationToken);
             }
             finally
             {

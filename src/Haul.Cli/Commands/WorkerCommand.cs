@@ -30,6 +30,8 @@ internal static class WorkerCommand
         requestFlags.AddTo(command);
         var speedFlags = new SpeedFlags();
         speedFlags.AddTo(command);
+        var verboseFlags = new VerboseFlags();
+        verboseFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -47,7 +49,8 @@ internal static class WorkerCommand
             };
             options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, options), io);
             var workerOptions = Options(parseResult.GetValue(name), TimeSpan.FromSeconds(parseResult.GetValue(visibility)), parseResult.GetValue(exitWhenDone));
-            return await RunAsync(address, options, workerOptions, output.Read(parseResult, io), io, cancellationToken);
+            using var log = verboseFlags.Open(parseResult, io);
+            return await RunAsync(address, options with { Logger = log.Logger }, workerOptions, output.Read(parseResult, io), io, log, cancellationToken);
         });
         return command;
     }
@@ -64,7 +67,7 @@ internal static class WorkerCommand
     }
 
     /// <summary>Runs a worker the way <c>haul get</c> runs a download: progress, JSON lines, summary, exit code.</summary>
-    public static async Task<int> RunAsync(JobAddress address, DownloadOptions options, WorkerOptions workerOptions, Output.OutputMode mode, CliIo io, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(JobAddress address, DownloadOptions options, WorkerOptions workerOptions, Output.OutputMode mode, CliIo io, Output.RunLog log, CancellationToken cancellationToken)
     {
         await using var connection = await JobArguments.ConnectAsync(address, io, cancellationToken);
         if (connection is null)
@@ -89,7 +92,7 @@ internal static class WorkerCommand
 
         await using (worker)
         {
-            return await DownloadRun.ExecuteAsync(options.Directory, worker.RunAsync, worker.GetProgress, mode, io, cancellationToken);
+            return await DownloadRun.ExecuteAsync(options.Directory, worker.RunAsync, worker.GetProgress, mode, io, log, worker.Engine, cancellationToken);
         }
     }
 }

@@ -17,6 +17,9 @@ internal sealed class LiveProgressView(Func<DownloadProgress> progress, TextWrit
     private readonly ProgressLine _overall = new();
     private readonly Dictionary<string, RateMeter> _speeds = new(StringComparer.Ordinal);
 
+    /// <summary>Lines (retries, failures, -v) to write above the view while it is drawn.</summary>
+    public TerminalLines? Lines { get; init; }
+
     public async Task ShowWhileAsync(Task work)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -26,16 +29,30 @@ internal sealed class LiveProgressView(Func<DownloadProgress> progress, TextWrit
             ColorSystem = WithoutColour(environment) ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
 
-        await console.Live(Render(progress()))
-            .AutoClear(true)
-            .Overflow(VerticalOverflow.Ellipsis)
-            .StartAsync(async context =>
-            {
-                while (await Task.WhenAny(work, Task.Delay(TimeSpan.FromMilliseconds(200))) != work)
+        Lines?.Hold();
+        try
+        {
+            await console.Live(Render(progress()))
+                .AutoClear(true)
+                .Overflow(VerticalOverflow.Ellipsis)
+                .StartAsync(async context =>
                 {
-                    context.UpdateTarget(Render(progress()));
-                }
-            });
+                    while (await Task.WhenAny(work, Task.Delay(TimeSpan.FromMilliseconds(200))) != work)
+                    {
+                        // Written through the live display's console, the lines land above the view and it is redrawn below them.
+                        foreach (var line in Lines?.Drain() ?? [])
+                        {
+                            console.WriteLine(line);
+                        }
+
+                        context.UpdateTarget(Render(progress()));
+                    }
+                });
+        }
+        finally
+        {
+            Lines?.Release();
+        }
 
         await work;
     }

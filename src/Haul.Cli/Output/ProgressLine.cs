@@ -2,11 +2,10 @@ using Haul.Progress;
 
 namespace Haul.Cli.Output;
 
-/// <summary>The overall numbers both progress views show: files, bytes, speed, ETA.</summary>
+/// <summary>The overall numbers both progress views show: files, bytes, speed, and the ETA from the bytes still expected.</summary>
 internal sealed class ProgressLine
 {
     private readonly RateMeter _bytes = new();
-    private readonly RateMeter _files = new();
 
     public string Files { get; private set; } = string.Empty;
 
@@ -22,15 +21,15 @@ internal sealed class ProgressLine
     public void Update(DownloadProgress progress)
     {
         _bytes.Sample(progress.Timestamp, progress.BytesReceived);
-        _files.Sample(progress.Timestamp, progress.Finished);
         Files = progress.Total is { } total
             ? $"{progress.Finished}/{total} files"
             : $"{progress.Finished}/{progress.Queued}+ files";
         Fraction = progress.Total is > 0 and var known ? (double)progress.Finished / known : null;
         Bytes = ByteFormat.Size(progress.BytesReceived);
         Speed = ByteFormat.Speed(_bytes.PerSecond);
-        Eta = progress.Total is { } all && _files.PerSecond > 0
-            ? $"ETA {ByteFormat.Duration(TimeSpan.FromSeconds((all - progress.Finished) / _files.PerSecond))}"
+        // From bytes, not files: one large file left after many small ones is most of the wait.
+        Eta = progress.ExpectedBytesRemaining is { } remaining && _bytes.PerSecond > 0
+            ? $"ETA {ByteFormat.Duration(TimeSpan.FromSeconds(remaining / _bytes.PerSecond))}"
             : "ETA -";
     }
 }

@@ -5,6 +5,9 @@ using Haul.Cli.Running;
 /// <summary>The closing lines of a run: counts, bytes, average speed, and every failure with its kind.</summary>
 internal static class SummaryPrinter
 {
+    /// <summary>Interrupted files named one per line up to this many; a Ctrl+C of -j 500 does not fill the screen.</summary>
+    private const int MaxNamed = 20;
+
     public static async Task PrintAsync(TextWriter error, RunSummary summary, TimeSpan elapsed, string directory)
     {
         var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
@@ -20,6 +23,18 @@ internal static class SummaryPrinter
         foreach (var (_, outcome) in summary.FailedActions)
         {
             await error.WriteLineAsync($"  {FailureLine.For(outcome)}");
+        }
+
+        foreach (var result in summary.InterruptedFiles.Take(MaxNamed))
+        {
+            var url = Haul.Events.UrlText.Masked(result.Url);
+            var line = result.Path is { } path ? $"interrupted: {Path.GetFileName(path)} ({url})" : $"interrupted: {url}";
+            await error.WriteLineAsync($"  {Actions.DisplayText.Safe(line)}");
+        }
+
+        if (summary.InterruptedFiles.Count > MaxNamed)
+        {
+            await error.WriteLineAsync($"  … and {summary.InterruptedFiles.Count - MaxNamed} more interrupted");
         }
 
         if (summary.Succeeded + summary.Skipped > 0)

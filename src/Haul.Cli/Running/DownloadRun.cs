@@ -13,6 +13,7 @@ internal static class DownloadRun
         IAsyncEnumerable<DownloadRequest> requests,
         OutputMode mode,
         CliIo io,
+        RunLog log,
         CancellationToken cancellationToken)
     {
         Downloader downloader;
@@ -27,7 +28,7 @@ internal static class DownloadRun
         }
 
         using var owned = downloader;
-        return await ExecuteAsync(options.Directory, token => downloader.DownloadAsync(requests, token), downloader.GetProgress, mode, io, cancellationToken);
+        return await ExecuteAsync(options.Directory, token => downloader.DownloadAsync(requests, token), downloader.GetProgress, mode, io, log, downloader, cancellationToken);
     }
 
     /// <summary>Shows any stream of results (a download run, a crawl) the same way.</summary>
@@ -36,6 +37,8 @@ internal static class DownloadRun
     /// <param name="progress">Snapshots of the run, for the views and the summary.</param>
     /// <param name="mode">How the run shows itself.</param>
     /// <param name="io">The streams.</param>
+    /// <param name="log">Where -v, --debug and --log-file lines go, and the live retry and failure lines.</param>
+    /// <param name="engine">The downloader whose events the live lines come from; null: none.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
     public static async Task<int> ExecuteAsync(
         string directory,
@@ -43,8 +46,11 @@ internal static class DownloadRun
         Func<DownloadProgress> progress,
         OutputMode mode,
         CliIo io,
+        RunLog log,
+        Downloader? engine,
         CancellationToken cancellationToken)
     {
+        using var watch = log.Watch(engine, mode);
         // A closed stdout (the reader of a pipe gone, as with `| head -1`) stops the run as Ctrl+C does:
         // nobody is left to read the results, and downloading on would only cost the network.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, io.OutputClosed);
@@ -88,7 +94,7 @@ internal static class DownloadRun
 
         IProgressView? view = mode switch
         {
-            OutputMode.Bars or OutputMode.JsonWithBars => new LiveProgressView(progress, io.Error, io.Environment),
+            OutputMode.Bars or OutputMode.JsonWithBars => new LiveProgressView(progress, io.Error, io.Environment) { Lines = log.Lines },
             OutputMode.Plain => new PlainProgressView(progress, io.Error, TimeProvider.System, TimeSpan.FromSeconds(2)),
             _ => null,
         };

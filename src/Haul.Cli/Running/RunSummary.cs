@@ -7,6 +7,7 @@ internal sealed class RunSummary
 {
     private readonly List<DownloadResult> _failures = [];
     private readonly List<(DownloadResult, Actions.ActionOutcome)> _failedActions = [];
+    private readonly List<DownloadResult> _interrupted = [];
 
     public long Succeeded { get; private set; }
 
@@ -30,6 +31,9 @@ internal sealed class RunSummary
     /// <summary>Downloads stopped by Ctrl+C; their .part files wait for the next run.</summary>
     public long Interrupted { get; private set; }
 
+    /// <summary>The downloads stopped by Ctrl+C, to name them in the summary.</summary>
+    public IReadOnlyList<DownloadResult> InterruptedFiles => _interrupted;
+
     /// <summary>The run's byte count from its progress: a result's size would count resumed bytes again, and an interrupted transfer's not at all.</summary>
     public void SetBytes(long bytes) => Bytes = bytes;
 
@@ -49,6 +53,7 @@ internal sealed class RunSummary
                 break;
             case DownloadStatus.Failed when result.Error?.Kind == ErrorKind.Cancelled:
                 Interrupted++;
+                _interrupted.Add(result);
                 break;
             default:
                 _failures.Add(result);

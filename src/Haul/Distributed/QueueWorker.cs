@@ -82,6 +82,9 @@ internal sealed partial class QueueWorker : IAsyncDisposable
     /// <summary>A snapshot of this worker's downloads, for a progress display.</summary>
     public DownloadProgress GetProgress() => _engine.GetProgress();
 
+    /// <summary>The downloader the worker runs its requests on, for its events.</summary>
+    internal Downloader Engine => _engine;
+
     /// <summary>
     /// Works until the job is done (with <see cref="WorkerOptions.ExitWhenDone"/>) or the token is
     /// cancelled, yielding the result of every file this worker downloaded. On cancellation the

@@ -113,6 +113,10 @@ internal static class HaulErrors
 
     public static DownloadCancelledException Cancelled(string url) => new(url);
 
+    /// <summary>Removed by <see cref="Downloader.Remove"/>: stopped for good, its <c>.part</c> kept.</summary>
+    public static DownloadCancelledException Removed(string url) =>
+        new(url, $"The download of {url} was removed; any .part file is kept.");
+
     /// <summary>A reply that breaks HTTP by itself (a bad or conflicting length, broken framing, oversized headers): failed at once, not retried.</summary>
     public static ProtocolException ProtocolViolation(string url, string message, Exception? inner = null) =>
         new(url, message, inner, transient: false);

@@ -177,6 +177,9 @@ public sealed class DownloadCancelledException : HaulException
     internal DownloadCancelledException(string url)
         : base(url, $"The download of {url} was interrupted; its .part file is kept for resume.", null) { }
 
+    internal DownloadCancelledException(string url, string message)
+        : base(url, message, null) { }
+
     /// <inheritdoc/>
     public override ErrorKind Kind => ErrorKind.Cancelled;
 }

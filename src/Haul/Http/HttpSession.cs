@@ -27,7 +27,7 @@ internal sealed class HttpSession : IDisposable
     public CookieJar? Cookies { get; }
 
     /// <exception cref="ArgumentException">A file the options name cannot be read, or a proxy URL is malformed.</exception>
-    public static HttpSession Create(DownloadOptions options, TimeProvider timeProvider)
+    public static HttpSession Create(DownloadOptions options, TimeProvider timeProvider, Events.EventHub? events = null)
     {
         var http = options.Http;
         var now = timeProvider.GetUtcNow();
@@ -62,7 +62,13 @@ internal sealed class HttpSession : IDisposable
         }
 
         var proxy = new ProxySelector(http.HttpProxy, http.HttpsProxy, http.NoProxy);
-        var handler = new SessionHandler(http, login, netrc, cookies, timeProvider, HttpClientFactory.CreateHandler(options, proxy, TlsTrust.From(http)));
+        HttpMessageHandler wire = HttpClientFactory.CreateHandler(options, proxy, TlsTrust.From(http));
+        if (events is not null)
+        {
+            wire = new ExchangeEvents(events, timeProvider, wire);
+        }
+
+        var handler = new SessionHandler(http, login, netrc, cookies, timeProvider, wire);
         return new HttpSession(HttpClientFactory.Create(handler, options), handler, cookies, http, timeProvider);
     }
 

@@ -12,12 +12,18 @@ namespace Haul.Http;
 /// <param name="Login">The user and password the URL itself carried, for <paramref name="Origin"/> only.</param>
 internal sealed record RequestContext(Uri Origin, bool NamedByUser, string? Page, IReadOnlyList<KeyValuePair<string, string>> Headers, NetworkLogin? Login = null)
 {
+    /// <summary>The download's number for its events; null for requests that are no download's.</summary>
+    public long? DownloadId { get; init; }
+
+    /// <summary>The download's URL as requested, for its events.</summary>
+    public string? Url { get; init; }
+
     private static readonly HttpRequestOptionsKey<RequestContext> Key = new("Haul.RequestContext");
 
     /// <summary>Tags <paramref name="message"/> as a request of <paramref name="download"/>, first made to <paramref name="origin"/>.</summary>
-    public static HttpRequestMessage Attach(HttpRequestMessage message, DownloadRequest download, Uri origin)
+    public static HttpRequestMessage Attach(HttpRequestMessage message, DownloadRequest download, Uri origin, long? downloadId = null)
     {
-        message.Options.Set(Key, new RequestContext(origin, download.Page is null, download.Page, download.Headers, download.Login));
+        message.Options.Set(Key, new RequestContext(origin, download.Page is null, download.Page, download.Headers, download.Login) { DownloadId = downloadId, Url = download.Url });
         return message;
     }
 

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Haul.Progress;
 
 /// <summary>Counts what a run has done; cheap to update from the hot path, snapshotted on demand.</summary>
-internal sealed class ProgressTracker(TimeProvider timeProvider)
+internal sealed class ProgressTracker(TimeProvider timeProvider, Metrics.HaulMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<long, TransferProgress> _active = new();
     private long _nextId;
@@ -13,13 +13,18 @@ internal sealed class ProgressTracker(TimeProvider timeProvider)
     private long _skipped;
     private long _failed;
     private long _bytes;
+    private long _savedBytes;
     private string? _journalError;
 
     public void Queued() => Interlocked.Increment(ref _queued);
 
     public void SourceCompleted() => Volatile.Write(ref _total, Volatile.Read(ref _queued));
 
-    public void AddBytes(long bytes) => Interlocked.Add(ref _bytes, bytes);
+    public void AddBytes(long bytes)
+    {
+        Interlocked.Add(ref _bytes, bytes);
+        metrics?.BytesReceived(bytes);
+    }
 
     /// <summary>Keeps the first journal failure of the run; the run itself goes on.</summary>
     public void JournalFailed(string message) => Interlocked.CompareExchange(ref _journalError, message, null);
@@ -34,11 +39,12 @@ internal sealed class ProgressTracker(TimeProvider timeProvider)
 
     public void Stop(long id) => _active.TryRemove(id, out _);
 
-    public void Finished(DownloadStatus status)
+    public void Finished(DownloadResult result)
     {
-        switch (status)
+        switch (result.Status)
         {
             case DownloadStatus.Ok:
+                Interlocked.Add(ref _savedBytes, result.Bytes);
                 Interlocked.Increment(ref _succeeded);
                 break;
             case DownloadStatus.Skipped:
@@ -62,6 +68,7 @@ internal sealed class ProgressTracker(TimeProvider timeProvider)
             Skipped = Volatile.Read(ref _skipped),
             Failed = Volatile.Read(ref _failed),
             BytesReceived = Volatile.Read(ref _bytes),
+            SavedBytes = Volatile.Read(ref _savedBytes),
             JournalError = Volatile.Read(ref _journalError),
             // ToArray is the dictionary's own atomic copy; LINQ would size an array by Count and
             // then copy, and a transfer ending in between leaves empty slots behind.

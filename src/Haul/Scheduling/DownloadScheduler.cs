@@ -23,7 +23,9 @@ internal sealed class DownloadScheduler(
     HostPacer? pacer,
     ProgressTracker tracker,
     TimeProvider timeProvider,
-    IHostGate? hostGate = null)
+    IHostGate? hostGate = null,
+    Events.EventHub? events = null,
+    DownloadControls? controls = null)
 {
     /// <summary>Files that may wait for their post-download actions while transfers go on.</summary>
     internal const int ActionBacklog = 256;
@@ -94,7 +96,9 @@ internal sealed class DownloadScheduler(
 
                 await admission.WaitAsync(cancellationToken).ConfigureAwait(false);
                 tracker.Queued();
-                _ = RunOneAsync(requests.Current, hosts, global, admission, writer, cancellationToken);
+                var id = events?.NextId() ?? 0;
+                events?.Raise(new Events.DownloadQueued(id, requests.Current.Url, events.Now));
+                _ = RunOneAsync(id, requests.Current, hosts, global, admission, writer, cancellationToken);
             }
 
             tracker.SourceCompleted();
@@ -124,6 +128,7 @@ internal sealed class DownloadScheduler(
 
     /// <remarks>Never throws: whatever happens becomes a result, so one failure never stops the others.</remarks>
     private async Task RunOneAsync(
+        long id,
         DownloadRequest request,
         IHostGate hosts,
         SemaphoreSlim global,
@@ -132,6 +137,7 @@ internal sealed class DownloadScheduler(
         CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
+        var control = controls?.Register(id);
         DownloadResult result;
         try
         {
@@ -140,7 +146,9 @@ internal sealed class DownloadScheduler(
 
             // Planned here, before the first await, so names are reserved in input order.
             var plan = planner.Plan(request);
-            result = plan.Immediate ?? await TransferAsync(plan.Target!, hosts, global, cancellationToken).ConfigureAwait(false);
+            result = plan.Immediate ?? (control is null
+                ? await TransferAsync(plan.Target! with { Id = id }, hosts, global, cancellationToken).ConfigureAwait(false)
+                : await ControlledTransferAsync(plan.Target! with { Id = id }, control, hosts, global, started, cancellationToken).ConfigureAwait(false));
             if (result.Status == DownloadStatus.Ok && !actions.IsEmpty)
             {
                 result = await actions.RunAsync(result, cancellationToken).ConfigureAwait(false);
@@ -160,7 +168,15 @@ internal sealed class DownloadScheduler(
             result = Failed(request, HaulErrors.Unexpected(request.Url, ex), started);
         }
 
-        tracker.Finished(result.Status);
+        controls?.Unregister(id);
+        tracker.Finished(result);
+        if (events is not null)
+        {
+            events.Raise(result.Error is { } error
+                ? new Events.DownloadFailed(id, request.Url, events.Now, error, result.Attempts)
+                : new Events.DownloadFinished(id, request.Url, events.Now, result));
+        }
+
         try
         {
             await writer.WriteAsync(result, CancellationToken.None).ConfigureAwait(false);
@@ -168,6 +184,58 @@ internal sealed class DownloadScheduler(
         finally
         {
             admission.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs the transfer until it ends by itself or is removed. A pause stops the transfer (its
+    /// slots and connection given back, its .part kept); on resume it runs again and goes on from
+    /// the .part with Range and If-Range.
+    /// </summary>
+    private async Task<DownloadResult> ControlledTransferAsync(
+        DownloadTarget target,
+        DownloadControl control,
+        IHostGate hosts,
+        SemaphoreSlim global,
+        long started,
+        CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await control.WaitUntilRunnableAsync(cancellationToken).ConfigureAwait(false);
+            if (control.IsRemoved)
+            {
+                return Failed(target.Request, HaulErrors.Removed(target.Request.Url), started);
+            }
+
+            DownloadResult? result = null;
+            var run = control.StartRun(cancellationToken);
+            try
+            {
+                result = await TransferAsync(target, hosts, global, run.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (run.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Paused or removed while waiting for a slot.
+            }
+            finally
+            {
+                control.EndRun(run);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var stopped = result is null || result.Error is DownloadCancelledException;
+            if (stopped && control.IsRemoved)
+            {
+                return Failed(target.Request, HaulErrors.Removed(target.Request.Url), started);
+            }
+
+            if (!stopped || !control.IsPaused)
+            {
+                return result!;
+            }
+
+            events?.Raise(new Events.DownloadPaused(target.Id, target.Request.Url, events.Now));
         }
     }
 

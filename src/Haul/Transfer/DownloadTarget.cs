@@ -19,4 +19,7 @@ internal sealed record DownloadTarget(DownloadRequest Request, Uri Uri, string D
 
     /// <summary>This URL's reservation in the run (see <see cref="NameReservations.TryReserveUrl"/>), given back when the transfer fails.</summary>
     public UInt128? UrlKey { get; init; }
+
+    /// <summary>The download's number in its downloader, for its events; 0 outside a scheduled run.</summary>
+    public long Id { get; init; }
 }

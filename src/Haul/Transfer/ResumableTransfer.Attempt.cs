@@ -13,6 +13,7 @@ internal sealed partial class ResumableTransfer
         {
             if (!state.SingleStream && offset == metadata.Length && PieceMap.Restore(pieces, offset, StealFloor) is { } map)
             {
+                RaiseStarted(state, 206, metadata.Length, map.Written);
                 return await ResumePiecesAsync(state, metadata, map, cancellationToken).ConfigureAwait(false);
             }
 
@@ -94,6 +95,7 @@ internal sealed partial class ResumableTransfer
                 RetryAfter.From(response.Headers.RetryAfter, timeProvider.GetUtcNow()));
         }
 
+        RaiseStarted(state, status, length, offset);
         state.DispositionName = FileNamer.FromContentDisposition(headers.ContentDisposition, RawHeader(headers.NonValidated, "Content-Disposition")) ?? state.DispositionName;
         if (offset == 0 && metadata is not null && CanSplit(state, response, metadata))
         {
@@ -166,7 +168,7 @@ internal sealed partial class ResumableTransfer
             HttpResponseMessage response;
             try
             {
-                var request = Http.RequestContext.Attach(BuildRequest(uri, offset, end, metadata, state.Target.Existing), state.Target.Request, state.Target.Uri);
+                var request = Http.RequestContext.Attach(BuildRequest(uri, offset, end, metadata, state.Target.Existing), state.Target.Request, state.Target.Uri, state.Target.Id);
                 response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
@@ -226,6 +228,7 @@ internal sealed partial class ResumableTransfer
                     : HaulErrors.TooManyRedirects(state.Url, options.MaxRedirects);
             }
 
+            events?.Raise(new Events.DownloadRedirected(state.Target.Id, state.Url, events.Now, uri, next, (int)response.StatusCode));
             uri = next;
             idle.CancelAfter(options.IdleTimeout);
         }

@@ -92,7 +92,7 @@ internal sealed partial class ResumableTransfer
             HttpResponseMessage response;
             try
             {
-                response = await client.SendAsync(Http.RequestContext.Attach(request, target.Request, target.Uri), HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                response = await client.SendAsync(Http.RequestContext.Attach(request, target.Request, target.Uri, target.Id), HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             }
             catch (HttpRequestException)
             {

@@ -20,7 +20,8 @@ internal sealed partial class ResumableTransfer(
     DownloadArchive? archive,
     ContentDeduplicator? deduplicator,
     HostPacer? pacer,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    Events.EventHub? events = null)
 {
     /// <summary>The run's bandwidth limit (<c>--limit-rate</c>), one bucket shared by every transfer.</summary>
     private readonly TokenBucket? _rateLimit = options.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null;
@@ -153,6 +154,10 @@ internal sealed partial class ResumableTransfer(
                     // Most downloads go from queued to done in one batch; one that needs another
                     // attempt is marked active, with its .part waiting beside the target.
                     journal?.Active(state.Url, target.Path);
+                    events?.Raise(new Events.DownloadRetrying(target.Id, state.Url, events.Now, attempt, ex.Kind, ex.Message, delay)
+                    {
+                        StatusCode = (ex as HttpStatusException)?.StatusCode,
+                    });
 
                     await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
                 }
@@ -168,6 +173,9 @@ internal sealed partial class ResumableTransfer(
             tracker.Stop(id);
         }
     }
+
+    private void RaiseStarted(TransferState state, int status, long? length, long resumedFrom) =>
+        events?.Raise(new Events.DownloadStarted(state.Target.Id, state.Url, events.Now, status, length, resumedFrom));
 
     /// <summary>A 429 or 503 with Retry-After: the host asked for a pause, so every request to it waits, not just this one.</summary>
     private void PauseHostIfAsked(HaulException error, DownloadTarget target)
