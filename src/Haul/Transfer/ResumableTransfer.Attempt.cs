@@ -25,7 +25,7 @@ internal sealed partial class ResumableTransfer
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         idle.CancelAfter(options.IdleTimeout);
 
-        using var response = await SendAsync(state, state.Target.Uri, offset, null, metadata, idle, linked.Token, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(state.Target, state.Target.Uri, offset, null, metadata, idle, linked.Token, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         var headers = response.Content.Headers;
         long? length;
@@ -151,7 +151,7 @@ internal sealed partial class ResumableTransfer
 
     /// <summary>Sends a GET for bytes <paramref name="offset"/> to <paramref name="end"/> (or to the end of the file), following redirects.</summary>
     private async Task<HttpResponseMessage> SendAsync(
-        TransferState state,
+        DownloadTarget target,
         Uri uri,
         long offset,
         long? end,
@@ -168,23 +168,23 @@ internal sealed partial class ResumableTransfer
             HttpResponseMessage response;
             try
             {
-                var request = Http.RequestContext.Attach(BuildRequest(uri, offset, end, metadata, state.Target.Existing), state.Target.Request, state.Target.Uri, state.Target.Id);
+                var request = Http.RequestContext.Attach(BuildRequest(uri, offset, end, metadata, target.Existing), target.Request, target.Uri, target.Id);
                 response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
-                throw HaulErrors.FromSendFailure(state.Url, uri, ex);
+                throw HaulErrors.FromSendFailure(target.Request.Url, uri, ex);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 throw idle.IsCancellationRequested
-                    ? HaulErrors.Idle(state.Url, uri, options.IdleTimeout)
-                    : HaulErrors.ConnectTimedOut(state.Url, uri, options.ConnectTimeout, ex);
+                    ? HaulErrors.Idle(target.Request.Url, uri, options.IdleTimeout)
+                    : HaulErrors.ConnectTimedOut(target.Request.Url, uri, options.ConnectTimeout, ex);
             }
 
             try
             {
-                ResponseFraming.Check(response, state.Url, uri);
+                ResponseFraming.Check(response, target.Request.Url, uri);
             }
             catch
             {
@@ -202,18 +202,18 @@ internal sealed partial class ResumableTransfer
             response.Dispose();
             if (location is null)
             {
-                throw HaulErrors.BadRedirect(state.Url, "the reply has no Location header");
+                throw HaulErrors.BadRedirect(target.Request.Url, "the reply has no Location header");
             }
 
             var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
             if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
             {
-                throw HaulErrors.BadRedirect(state.Url, $"'{next}' is not an http(s) URL");
+                throw HaulErrors.BadRedirect(target.Request.Url, $"'{next}' is not an http(s) URL");
             }
 
             if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
             {
-                throw HaulErrors.RedirectDowngrade(state.Url, uri, next);
+                throw HaulErrors.RedirectDowngrade(target.Request.Url, uri, next);
             }
 
             if (!visited.Add(next.AbsoluteUri))
@@ -224,11 +224,11 @@ internal sealed partial class ResumableTransfer
             if (redirects + 1 > options.MaxRedirects)
             {
                 throw repeated is not null
-                    ? HaulErrors.RedirectLoop(state.Url, repeated)
-                    : HaulErrors.TooManyRedirects(state.Url, options.MaxRedirects);
+                    ? HaulErrors.RedirectLoop(target.Request.Url, repeated)
+                    : HaulErrors.TooManyRedirects(target.Request.Url, options.MaxRedirects);
             }
 
-            events?.Raise(new Events.DownloadRedirected(state.Target.Id, state.Url, events.Now, uri, next, (int)response.StatusCode));
+            events?.Raise(new Events.DownloadRedirected(target.Id, target.Request.Url, events.Now, uri, next, (int)response.StatusCode));
             uri = next;
             idle.CancelAfter(options.IdleTimeout);
         }
@@ -248,12 +248,17 @@ internal sealed partial class ResumableTransfer
             request.Headers.IfModifiedSince = existing.LastModified;
         }
 
-        if ((offset > 0 || end is not null) && metadata is not null)
+        if (offset > 0 || end is not null)
         {
+            // Resumes and pieces always carry their validator; only the length probe of an unknown
+            // file (ServerConfirmsLengthAsync) asks for a range with none, as it keeps no bytes.
             request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(offset, end);
-            request.Headers.IfRange = metadata.StrongETag is { } etag
-                ? new System.Net.Http.Headers.RangeConditionHeaderValue(etag)
-                : new System.Net.Http.Headers.RangeConditionHeaderValue(metadata.LastModified!.Value);
+            if (metadata is not null)
+            {
+                request.Headers.IfRange = metadata.StrongETag is { } etag
+                    ? new System.Net.Http.Headers.RangeConditionHeaderValue(etag)
+                    : new System.Net.Http.Headers.RangeConditionHeaderValue(metadata.LastModified!.Value);
+            }
         }
 
         return request;

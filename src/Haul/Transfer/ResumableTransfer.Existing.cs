@@ -78,59 +78,29 @@ internal sealed partial class ResumableTransfer
     /// Asks for the bytes from <paramref name="size"/> on: a 416 with <c>Content-Range: bytes */SIZE</c>,
     /// or a 206 or 200 whose total is <paramref name="size"/>, says the file has the server's
     /// length. A body that comes anyway is never read: the reply is disposed after its headers.
-    /// Any failure here only means "not confirmed"; the download that follows has the retries.
+    /// It goes through the transfer's own send path (redirect rules, framing checks, timeouts);
+    /// any failure here only means "not confirmed", and the download that follows has the retries.
     /// </summary>
     private async Task<bool> ServerConfirmsLengthAsync(DownloadTarget target, long size, CancellationToken cancellationToken)
     {
-        using var idle = new CancellationTokenSource(options.IdleTimeout, timeProvider);
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        var uri = target.Uri;
-        for (var redirects = 0; redirects <= options.MaxRedirects; redirects++)
+        idle.CancelAfter(options.IdleTimeout);
+        try
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(size, null);
-            HttpResponseMessage response;
-            try
+            using var response = await SendAsync(target, target.Uri, size, null, null, idle, linked.Token, cancellationToken).ConfigureAwait(false);
+            var headers = response.Content.Headers;
+            return response.StatusCode switch
             {
-                response = await client.SendAsync(Http.RequestContext.Attach(request, target.Request, target.Uri, target.Id), HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-
-            using (response)
-            {
-                var headers = response.Content.Headers;
-                switch (response.StatusCode)
-                {
-                    case HttpStatusCode.RequestedRangeNotSatisfiable:
-                    case HttpStatusCode.PartialContent:
-                        return headers.ContentRange?.Length == size;
-                    case HttpStatusCode.OK:
-                        return headers.ContentLength == size;
-                    case HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
-                        or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect
-                        when response.Headers.Location is { } location:
-                        var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
-                        if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
-                        {
-                            return false;
-                        }
-
-                        uri = next;
-                        break;
-                    default:
-                        return false;
-                }
-            }
+                HttpStatusCode.RequestedRangeNotSatisfiable or HttpStatusCode.PartialContent => headers.ContentRange?.Length == size,
+                HttpStatusCode.OK => headers.ContentLength == size,
+                _ => false,
+            };
         }
-
-        return false;
+        catch (Errors.HaulException)
+        {
+            return false;
+        }
     }
 
     private DownloadResult Skipped(DownloadTarget target, string note, long started) => new()

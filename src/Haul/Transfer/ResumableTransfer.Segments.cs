@@ -236,7 +236,7 @@ internal sealed partial class ResumableTransfer
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Stop.Token, idle.Token);
         idle.CancelAfter(options.IdleTimeout);
-        using var response = await SendAsync(state, run.Source, from, to, run.Metadata, idle, linked.Token, run.Stop.Token).ConfigureAwait(false);
+        using var response = await SendAsync(state.Target, run.Source, from, to, run.Metadata, idle, linked.Token, run.Stop.Token).ConfigureAwait(false);
         switch ((int)response.StatusCode)
         {
             case 206:
