@@ -81,7 +81,8 @@ internal sealed partial class ResumableTransfer(
             var replacing = false;
             if (!target.ReplacesExisting && part.ExistingLength() == 0 && File.Exists(target.Path))
             {
-                if (await AdoptExistingAsync(target, started, cancellationToken).ConfigureAwait(false) is { } adopted)
+                // --allow-overwrite: whatever is at the name is replaced, never adopted.
+                if (!options.AllowOverwrite && await AdoptExistingAsync(target, started, cancellationToken).ConfigureAwait(false) is { } adopted)
                 {
                     return adopted;
                 }
@@ -110,7 +111,7 @@ internal sealed partial class ResumableTransfer(
     private async Task<DownloadResult> TransferAsync(DownloadTarget target, PartFile part, long started, CancellationToken cancellationToken)
     {
         var (id, progress) = tracker.Start(target.Request.Url, Path.GetFileName(target.Path));
-        using var state = new TransferState(target, part, progress, target.Request.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null);
+        using var state = new TransferState(target, part, progress, (target.Request.RateLimit ?? options.PerFileRateLimit) is { } rate ? new TokenBucket(rate, timeProvider) : null);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -255,7 +256,7 @@ internal sealed partial class ResumableTransfer(
         /// <summary>The name the server suggested in Content-Disposition.</summary>
         public string? DispositionName { get; set; }
 
-        /// <summary>This download's own bandwidth limit (<c>max-download-limit=</c>).</summary>
+        /// <summary>This download's own bandwidth limit (<c>max-download-limit=</c>, else <c>--max-download-limit</c>).</summary>
         public TokenBucket? RateLimit { get; } = rateLimit;
 
         /// <summary>Set once a server refused ranges part-way: no more splitting for this download.</summary>
