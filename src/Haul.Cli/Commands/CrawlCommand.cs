@@ -39,6 +39,9 @@ internal static class CrawlCommand
         requestFlags.AddTo(command);
         var speedFlags = new SpeedFlags();
         speedFlags.AddTo(command);
+        dir.Aliases.Add("-P");
+        var transferFlags = new TransferFlags();
+        transferFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -52,6 +55,7 @@ internal static class CrawlCommand
                 UseJournal = !parseResult.GetValue(noJournal),
             };
             downloadOptions = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, downloadOptions), io);
+            downloadOptions = transferFlags.Apply(parseResult, downloadOptions, retries: null);
             var crawlOptions = new CrawlOptions
             {
                 Depth = parseResult.GetValue(depth),

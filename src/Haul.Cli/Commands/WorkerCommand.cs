@@ -30,6 +30,10 @@ internal static class WorkerCommand
         requestFlags.AddTo(command);
         var speedFlags = new SpeedFlags();
         speedFlags.AddTo(command);
+        dir.Aliases.Add("-P");
+        timeout.Aliases.Add("-T");
+        var transferFlags = new TransferFlags();
+        transferFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -46,6 +50,7 @@ internal static class WorkerCommand
                 UseJournal = !parseResult.GetValue(noJournal),
             };
             options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, options), io);
+            options = transferFlags.Apply(parseResult, options, retries);
             var workerOptions = Options(parseResult.GetValue(name), TimeSpan.FromSeconds(parseResult.GetValue(visibility)), parseResult.GetValue(exitWhenDone));
             return await RunAsync(address, options, workerOptions, output.Read(parseResult, io), io, cancellationToken);
         });
