@@ -153,7 +153,7 @@ internal sealed partial class ResumableTransfer(
 
                     // Most downloads go from queued to done in one batch; one that needs another
                     // attempt is marked active, with its .part waiting beside the target.
-                    journal?.Active(state.Url, target.Path);
+                    journal?.Active(state.Url, target.Path, attempt);
 
                     await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
                 }
@@ -162,6 +162,9 @@ internal sealed partial class ResumableTransfer(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await SaveMetadataQuietlyAsync(state).ConfigureAwait(false);
+
+            // Stopped, not failed: the journal says how far it got, and the .part stays for the next run.
+            journal?.Active(state.Url, target.Path, progress.Snapshot().Attempt);
             return Failed(target, HaulErrors.Cancelled(target.Request.Url), progress.Snapshot().Attempt, started);
         }
         finally
