@@ -55,7 +55,7 @@ internal static class CrawlCommand
                 UseJournal = !parseResult.GetValue(noJournal),
             };
             downloadOptions = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, downloadOptions), io);
-            downloadOptions = transferFlags.Apply(parseResult, downloadOptions, retries: null);
+            downloadOptions = transferFlags.Apply(parseResult, downloadOptions);
             var crawlOptions = new CrawlOptions
             {
                 Depth = parseResult.GetValue(depth),

@@ -112,7 +112,7 @@ internal static class GetCommand
                 OnComplete = parseResult.GetValue(onComplete),
             };
             options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, options), io);
-            options = transferFlags.Apply(parseResult, options, retries);
+            options = transferFlags.Apply(parseResult, options);
             CheckCombinations(options);
 
             var reader = OpenInput(input, io);

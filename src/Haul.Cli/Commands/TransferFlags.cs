@@ -33,16 +33,15 @@ internal sealed class TransferFlags
         }
     }
 
-    /// <summary>The options with these flags applied; <paramref name="retries"/> is the command's <c>--retries</c>, which <c>--tries</c> may not contradict.</summary>
-    public DownloadOptions Apply(ParseResult parseResult, DownloadOptions options, Option<int>? retries)
+    /// <summary>
+    /// The options with these flags applied. <c>-t/--tries</c> wins over <c>--retries</c> when both
+    /// are given: a config file's <c>retries =</c> reaches the parser as a flag too, and the wget
+    /// spelling typed on the command line is what the user means.
+    /// </summary>
+    public DownloadOptions Apply(ParseResult parseResult, DownloadOptions options)
     {
         if (parseResult.GetValue(Tries) is { } tries)
         {
-            if (retries is not null && parseResult.GetResult(retries) is { Implicit: false })
-            {
-                throw new UsageException("-t/--tries and --retries say the same thing; give one of them.");
-            }
-
             options = options with { Retries = tries == 0 ? UnlimitedRetries : tries - 1 };
         }
 

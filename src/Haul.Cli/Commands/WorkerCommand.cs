@@ -50,7 +50,7 @@ internal static class WorkerCommand
                 UseJournal = !parseResult.GetValue(noJournal),
             };
             options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, options), io);
-            options = transferFlags.Apply(parseResult, options, retries);
+            options = transferFlags.Apply(parseResult, options);
             var workerOptions = Options(parseResult.GetValue(name), TimeSpan.FromSeconds(parseResult.GetValue(visibility)), parseResult.GetValue(exitWhenDone));
             return await RunAsync(address, options, workerOptions, output.Read(parseResult, io), io, cancellationToken);
         });

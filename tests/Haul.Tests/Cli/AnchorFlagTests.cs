@@ -64,12 +64,39 @@ public sealed class AnchorFlagTests
     }
 
     [Fact]
-    public async Task Get_TriesWithRetries_UsageErrorExitsTwo()
+    public async Task Get_TriesOneWithRetriesInTheConfigFile_TriesWins()
     {
-        var run = await CliRun.RunAsync("get", "http://127.0.0.1:9/x", "-t", "2", "--retries", "4");
+        await using var server = await LoopbackServer.StartAsync();
+        server.Map("/flaky.bin", (context, _) =>
+        {
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        });
+        using var temp = new TempDirectory();
+        var config = Path.Combine(temp.Root, "haul.conf");
+        await File.WriteAllTextAsync(config, "retries = 4\nretry-wait = 0\n", TestContext.Current.CancellationToken);
 
-        run.ExitCode.ShouldBe(2);
-        run.Error.ShouldContain("-t/--tries");
+        var run = await CliRun.RunAsync("--config", config, "get", server.Url("/flaky.bin"), "-d", temp.Out, "-t", "1", "--json");
+
+        run.ExitCode.ShouldBe(1, run.Error);
+        run.JsonLines.ShouldHaveSingleItem().GetProperty("attempts").GetInt32().ShouldBe(1);
+        server.Hits("/flaky.bin").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Get_ConfigFileMaxFileSizeAndAliases_AppliedAsOnTheCommandLine()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/c.bin", TestData.Bytes(5000, seed: 155));
+        using var temp = new TempDirectory();
+        var config = Path.Combine(temp.Root, "haul.conf");
+        await File.WriteAllTextAsync(config, "max-filesize = 4KB\ntimestamping\nmax-overall-download-limit = 0\ncontinue = yes\n", TestContext.Current.CancellationToken);
+
+        var run = await CliRun.RunAsync("--config", config, "get", server.Url("/c.bin"), "-d", temp.Out, "--json");
+
+        run.ExitCode.ShouldBe(1, run.Error);
+        run.JsonLines.ShouldHaveSingleItem().GetProperty("error").GetProperty("kind").GetString().ShouldBe("scope");
+        File.Exists(Path.Combine(temp.Out, "c.bin")).ShouldBeFalse();
     }
 
     [Theory]
