@@ -45,6 +45,11 @@ internal sealed class TransferFlags
             options = options with { Retries = tries == 0 ? UnlimitedRetries : tries - 1 };
         }
 
+        if (parseResult.GetValue(AllowOverwrite) && options.NoClobber)
+        {
+            throw new UsageException("--allow-overwrite and -nc/--no-clobber contradict each other; pass one.");
+        }
+
         var wait = TimeSpan.FromSeconds(parseResult.GetValue(RetryWait));
         return options with
         {

@@ -59,6 +59,11 @@ internal sealed partial class ResumableTransfer(
         {
             if (!_directories.ContainsKey(target.Directory))
             {
+                if (LinkBelowRoot(target.Directory) is { } link)
+                {
+                    return Failed(target, HaulErrors.SymbolicLink(target.Request.Url, link), 0, started);
+                }
+
                 Directory.CreateDirectory(target.Directory);
                 _directories.TryAdd(target.Directory, 0);
             }
@@ -171,6 +176,34 @@ internal sealed partial class ResumableTransfer(
         {
             tracker.Stop(id);
         }
+    }
+
+    /// <summary>
+    /// A folder between the output directory and <paramref name="directory"/> (from <c>dir=</c>,
+    /// <c>-o sub/x.bin</c> or a crawl's layout) that is a symbolic link, which would lead the file
+    /// outside the output directory; null when there is none. The output directory itself may be a
+    /// link: the user chose it.
+    /// </summary>
+    private string? LinkBelowRoot(string directory)
+    {
+        var root = Path.GetFullPath(options.Directory);
+        var relative = Path.GetRelativePath(root, Path.GetFullPath(directory));
+        if (relative == ".")
+        {
+            return null;
+        }
+
+        var path = root;
+        foreach (var part in relative.Split(Path.DirectorySeparatorChar))
+        {
+            path = Path.Combine(path, part);
+            if (NoFollow.IsLink(path))
+            {
+                return path;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A 429 or 503 with Retry-After: the host asked for a pause, so every request to it waits, not just this one.</summary>

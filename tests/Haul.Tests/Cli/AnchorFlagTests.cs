@@ -435,6 +435,36 @@ public sealed class AnchorFlagTests
         new FileInfo(Path.Combine(temp.Out, "l.bin")).LinkTarget.ShouldBe(outside);
     }
 
+    [Fact]
+    public async Task Get_OutThroughALinkedFolder_RefusedAndNothingWrittenOutside()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/x", TestData.Bytes(2000, seed: 156));
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        var outside = Path.Combine(temp.Root, "outside");
+        Directory.CreateDirectory(outside);
+        Directory.CreateSymbolicLink(Path.Combine(temp.Out, "link"), outside);
+
+        var run = await CliRun.RunAsync("get", server.Url("/x"), "-d", temp.Out, "-o", "link/deeper/x.bin", "--json");
+
+        run.ExitCode.ShouldBe(1);
+        var error = run.JsonLines.ShouldHaveSingleItem().GetProperty("error");
+        error.GetProperty("kind").GetString().ShouldBe("scope");
+        error.GetProperty("message").GetString()!.ShouldContain(Path.Combine(temp.Out, "link"));
+        Directory.EnumerateFileSystemEntries(outside).ShouldBeEmpty();
+        server.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Get_AllowOverwriteWithNoClobber_UsageErrorExitsTwo()
+    {
+        var run = await CliRun.RunAsync("get", "http://127.0.0.1:9/x", "--allow-overwrite", "-nc");
+
+        run.ExitCode.ShouldBe(2);
+        run.Error.ShouldContain("--allow-overwrite and -nc/--no-clobber");
+    }
+
     [Theory]
     [InlineData("crawl")]
     [InlineData("worker")]
