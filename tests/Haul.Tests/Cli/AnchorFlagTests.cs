@@ -394,6 +394,28 @@ public sealed class AnchorFlagTests
         Directory.GetFiles(temp.Out).ShouldBe([target]);
     }
 
+    [Theory]
+    [InlineData(false, "pic.1.jpg")]
+    [InlineData(true, "pic.jpg")]
+    public async Task Get_AllowOverwrite_NameOfAnotherUrlFromAnEarlierRun_ReplacedInsteadOfNumbered(bool allowOverwrite, string expected)
+    {
+        var first = TestData.Bytes(3000, seed: 157);
+        var second = TestData.Bytes(4000, seed: 158);
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/a/pic.jpg", first);
+        server.MapFile("/b/pic.jpg", second);
+        using var temp = new TempDirectory();
+        (await CliRun.RunAsync("get", server.Url("/a/pic.jpg"), "-d", temp.Out)).ExitCode.ShouldBe(0);
+
+        var run = await CliRun.RunAsync(allowOverwrite
+            ? ["get", server.Url("/b/pic.jpg"), "-d", temp.Out, "--allow-overwrite", "--json"]
+            : ["get", server.Url("/b/pic.jpg"), "-d", temp.Out, "--json"]);
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        run.JsonLines.ShouldHaveSingleItem().GetProperty("path").GetString().ShouldBe(Path.Combine(temp.Out, expected));
+        TestData.FileSha256(Path.Combine(temp.Out, expected)).ShouldBe(TestData.Sha256(second));
+    }
+
     [Fact]
     public async Task Get_AllowOverwrite_ContentDispositionNameTaken_ReplacesInsteadOfNumbering()
     {
