@@ -28,6 +28,9 @@ internal sealed class HelpWithExamples(HelpAction standard) : SynchronousCommand
             "haul get -i urls.txt --load-cookies cookies.txt --save-cookies cookies.txt",
             "haul get https://intranet.example/file --http-user me --http-password secret",
             "haul get -i urls.txt --proxy socks5://127.0.0.1:1080 --no-proxy localhost,.internal",
+            "haul get -c -t 3 -T 30 -P downloads https://example.org/big.iso          # wget spellings",
+            "haul get -i urls.txt --max-filesize 100M --max-download-limit 500K --dry-run",
+            "haul get https://example.org/x.bin -o sub/x.bin --allow-overwrite",
         ],
         ["crawl"] =
         [

@@ -52,6 +52,23 @@ public sealed record DownloadOptions
     /// <summary>The whole run's bandwidth in bytes per second, shared by every transfer (<c>--limit-rate</c>); null: unlimited.</summary>
     public long? RateLimit { get; init; }
 
+    /// <summary>Each transfer's own bandwidth in bytes per second (<c>--max-download-limit</c>), on top of <see cref="RateLimit"/>; null: unlimited. An input file's <c>max-download-limit=</c> overrides it for its URL.</summary>
+    public long? PerFileRateLimit { get; init; }
+
+    /// <summary>
+    /// The largest file fetched (<c>--max-filesize</c>); null: no limit. A larger <c>Content-Length</c>
+    /// fails the download before its body is read; a body without one is stopped once it passes the
+    /// limit. Either way the <c>.part</c> is removed and the failure has kind <c>scope</c>.
+    /// </summary>
+    public long? MaxFileSize { get; init; }
+
+    /// <summary>
+    /// Replace a file already at a target name (<c>--allow-overwrite</c>, as aria2): a file the journal
+    /// does not know is fetched again and replaced atomically, never adopted; and a name held by a
+    /// file is reused instead of taking <c>name.1.ext</c>. A symbolic link at the name is still refused.
+    /// </summary>
+    public bool AllowOverwrite { get; init; }
+
     /// <summary>Size of the pooled buffer each transfer reads into.</summary>
     public int BufferSize { get; init; } = 64 * 1024;
 
@@ -110,6 +127,18 @@ public sealed record DownloadOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(rate, 1, nameof(RateLimit));
         }
+
+        if (PerFileRateLimit is { } perFile)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(perFile, 1, nameof(PerFileRateLimit));
+        }
+
+        if (MaxFileSize is { } maxFileSize)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(maxFileSize, 1, nameof(MaxFileSize));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(RetryBaseDelay, TimeSpan.Zero, nameof(RetryBaseDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentActions, 1, nameof(MaxConcurrentActions));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero, nameof(IdleTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));

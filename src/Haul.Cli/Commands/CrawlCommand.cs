@@ -45,6 +45,9 @@ internal static class CrawlCommand
         speedFlags.AddTo(command);
         var verboseFlags = new VerboseFlags();
         verboseFlags.AddTo(command);
+        dir.Aliases.Add("-P");
+        var transferFlags = new TransferFlags();
+        transferFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -59,7 +62,7 @@ internal static class CrawlCommand
             };
             downloadOptions = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, downloadOptions), io);
             using var log = verboseFlags.Open(parseResult, io);
-            downloadOptions = downloadOptions with { Logger = log.Logger };
+            downloadOptions = transferFlags.Apply(parseResult, downloadOptions) with { Logger = log.Logger };
             var crawlOptions = new CrawlOptions
             {
                 Depth = parseResult.GetValue(depth),

@@ -13,16 +13,16 @@ internal static class GetCommand
         var urls = new Argument<string[]>("url") { Description = "URLs to download.", Arity = ArgumentArity.ZeroOrMore };
         var inputFile = new Option<string?>("--input-file", "-i") { Description = "A file of URLs, one per line (aria2 style); '-' reads stdin." };
         var dir = new Option<string>("--dir", "-d") { Description = "The output directory, created if missing.", DefaultValueFactory = _ => "." };
-        var outName = new Option<string?>("--out", "-o") { Description = "The output file name (only with a single URL)." };
+        var outName = new Option<string?>("--out", "-o") { Description = "The output file name, or a path inside DIR such as sub/x.bin (only with a single URL)." };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Downloads in flight at once.");
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
         var retries = NumberOptions.Whole("--retries", null, 0, 100, 5, "Attempts after the first, for transient faults.");
-        var timeout = NumberOptions.Seconds("--timeout", 0.1, 60, "Idle timeout in seconds: no byte for this long fails the attempt.");
+        var timeout = NumberOptions.Seconds("--timeout", 0.1, 60, "Idle timeout in seconds: no byte for this long fails the attempt.", "-T");
         var connectTimeout = NumberOptions.Seconds("--connect-timeout", 0.1, 20, "Connect timeout in seconds.");
         var checksum = new Option<string?>("--checksum") { Description = "ALGO=HEX the file must match (sha-256, sha-1, md5); single URL only." };
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no journal in DIR/.haul: re-runs cannot skip what is done." };
         var noClobber = new Option<bool>("--no-clobber", "-nc") { Description = "Keep any file already at a target untouched; report it skipped." };
-        var checkUpdates = new Option<bool>("--check-updates") { Description = "Ask the server whether finished files changed (304: skipped, 200: replaced)." };
+        var checkUpdates = new Option<bool>("--check-updates", "--timestamping", "-N") { Description = "Ask the server whether finished files changed (304: skipped, 200: replaced)." };
         var archive = new Option<string?>("--archive") { Description = "A download archive (SQLite) shared across runs and directories: URLs in it are skipped." };
         var dedupe = new Option<bool>("--dedupe") { Description = "Do not store a second copy of content already downloaded: hard-link it, or name the first copy." };
         var extract = new Option<bool>("--extract") { Description = "Unpack .zip, .tar, .tar.gz and .tgz files into a folder beside them." };
@@ -45,6 +45,13 @@ internal static class GetCommand
         var verboseFlags = new VerboseFlags();
         verboseFlags.AddTo(command);
 
+        // The spellings of wget, aria2 and curl, and what would be fetched without fetching it.
+        dir.Aliases.Add("-P");
+        var transferFlags = new TransferFlags();
+        transferFlags.AddTo(command);
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print each URL and the path it would be saved under (named from the URL or -o/out=); nothing is requested or written." };
+        command.Options.Add(dryRun);
+
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var urlArgs = ArgumentChecks.UrlsOnly(parseResult.GetValue(urls) ?? [], "get");
@@ -60,6 +67,11 @@ internal static class GetCommand
             if (name is not null && !single)
             {
                 throw new UsageException("--out works with a single URL only; use out= lines in an input file for several.");
+            }
+
+            if (name is not null && Storage.OutPath.Problem(name) is { } outProblem)
+            {
+                throw new UsageException($"-o/--out {outProblem}.");
             }
 
             Checksum? expected = null;
@@ -102,6 +114,7 @@ internal static class GetCommand
                 OnComplete = parseResult.GetValue(onComplete),
             };
             options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, options), io);
+            options = transferFlags.Apply(parseResult, options);
             CheckCombinations(options);
 
             var reader = OpenInput(input, io);
@@ -109,6 +122,11 @@ internal static class GetCommand
             {
                 using var log = verboseFlags.Open(parseResult, io);
                 var requests = Requests(urlArgs, reader, name, expected, cancellationToken);
+                if (parseResult.GetValue(dryRun))
+                {
+                    return await DryRun.ExecuteAsync(options, requests, parseResult.GetValue(output.Json), io, cancellationToken);
+                }
+
                 return await DownloadRun.ExecuteAsync(options with { Logger = log.Logger }, requests, output.Read(parseResult, io), io, log, cancellationToken);
             }
             finally

@@ -25,17 +25,20 @@ internal static class NumberOptions
     }
 
     /// <summary>A whole number from <paramref name="minimum"/> to <paramref name="maximum"/>, or nothing when the flag is absent.</summary>
-    public static Option<int?> OptionalWhole(string name, int minimum, int maximum, string description)
+    public static Option<int?> OptionalWhole(string name, int minimum, int maximum, string description, string? alias = null)
     {
-        var option = new Option<int?>(name) { Description = description };
+        var option = alias is null ? new Option<int?>(name) : new Option<int?>(name, alias);
+        option.Description = description;
         option.CustomParser = result => ParseWhole(result, option, minimum, maximum);
         return option;
     }
 
     /// <summary>A number of seconds from <paramref name="minimum"/> to <see cref="MaxSeconds"/>.</summary>
-    public static Option<double> Seconds(string name, double minimum, double defaultValue, string description)
+    public static Option<double> Seconds(string name, double minimum, double defaultValue, string description, string? alias = null)
     {
-        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        var option = alias is null ? new Option<double>(name) : new Option<double>(name, alias);
+        option.Description = description;
+        option.DefaultValueFactory = _ => defaultValue;
         option.CustomParser = result =>
         {
             var text = Token(result);

@@ -32,6 +32,10 @@ internal static class WorkerCommand
         speedFlags.AddTo(command);
         var verboseFlags = new VerboseFlags();
         verboseFlags.AddTo(command);
+        dir.Aliases.Add("-P");
+        timeout.Aliases.Add("-T");
+        var transferFlags = new TransferFlags();
+        transferFlags.AddTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -48,6 +52,7 @@ internal static class WorkerCommand
                 UseJournal = !parseResult.GetValue(noJournal),
             };
             options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, options), io);
+            options = transferFlags.Apply(parseResult, options);
             var workerOptions = Options(parseResult.GetValue(name), TimeSpan.FromSeconds(parseResult.GetValue(visibility)), parseResult.GetValue(exitWhenDone));
             using var log = verboseFlags.Open(parseResult, io);
             return await RunAsync(address, options with { Logger = log.Logger }, workerOptions, output.Read(parseResult, io), io, log, cancellationToken);

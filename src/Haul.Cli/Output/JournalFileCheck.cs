@@ -26,5 +26,28 @@ internal static class JournalFileCheck
             : null;
     }
 
+    /// <summary>
+    /// The bytes of an unfinished entry's <c>.part</c> (what a later run resumes from), or null when
+    /// the entry is done or has none. Not followed through a link: a link there is not Haul's.
+    /// </summary>
+    public static long? PartBytes(string directory, JournalEntry entry)
+    {
+        if (entry.State == JournalState.Done)
+        {
+            return null;
+        }
+
+        var part = new FileInfo(FullPath(directory, entry) + Storage.PartFile.Suffix);
+        return part.Exists && part.LinkTarget is null ? part.Length : null;
+    }
+
+    /// <summary>
+    /// The state a transfer reached: the journal writes <c>queued</c> once and <c>active</c> only when
+    /// an attempt is retried or stopped, so a queued entry whose <c>.part</c> holds bytes (a killed
+    /// run) was active.
+    /// </summary>
+    public static JournalState Reached(JournalEntry entry, long? partBytes) =>
+        entry.State == JournalState.Queued && partBytes > 0 ? JournalState.Active : entry.State;
+
     private static string FullPath(string directory, JournalEntry entry) => Path.Combine(directory, entry.Path);
 }

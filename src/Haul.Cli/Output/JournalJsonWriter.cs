@@ -29,10 +29,16 @@ internal static class JournalJsonWriter
         json.WriteStartObject();
         json.WriteString("url", entry.Url);
         json.WriteString("path", entry.Path);
-        json.WriteString("state", DownloadJournal.StateName(entry.State));
+        var partBytes = JournalFileCheck.PartBytes(directory, entry);
+        json.WriteString("state", DownloadJournal.StateName(JournalFileCheck.Reached(entry, partBytes)));
         if (entry.Size is { } size)
         {
             json.WriteNumber("size", size);
+        }
+
+        if (partBytes is { } bytes)
+        {
+            json.WriteNumber("part_bytes", bytes);
         }
 
         if (entry.Sha256 is { } sha256)

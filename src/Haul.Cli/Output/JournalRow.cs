@@ -8,10 +8,13 @@ namespace Haul.Cli.Output;
 internal sealed record JournalRow(string File, long? Bytes, JournalState State, string When, string Attempts, string Note)
 {
     /// <remarks>The path and the note (a stored error, a server's words) are made safe for a terminal here, once.</remarks>
-    public static JournalRow From(string directory, JournalEntry entry) => new(
+    /// <remarks>An unfinished entry shows the bytes of its <c>.part</c> and the state its transfer reached.</remarks>
+    public static JournalRow From(string directory, JournalEntry entry) => From(directory, entry, JournalFileCheck.PartBytes(directory, entry));
+
+    private static JournalRow From(string directory, JournalEntry entry, long? partBytes) => new(
         DisplayText.Safe(entry.Path),
-        entry.Size,
-        entry.State,
+        entry.Size ?? partBytes,
+        JournalFileCheck.Reached(entry, partBytes),
         entry.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
         entry.Attempts.ToString(CultureInfo.InvariantCulture),
         DisplayText.Safe(JournalNote.For(directory, entry)));

@@ -103,6 +103,12 @@ internal static class HaulErrors
 
     public static ScopeException Scope(string url, string message) => new(url, message);
 
+    /// <summary>The file is larger than <c>--max-filesize</c>: by its announced length, or by what arrived so far.</summary>
+    public static ScopeException TooLarge(string url, long size, long limit, bool announced) =>
+        new(url, announced
+            ? $"{url} is {size} bytes, over --max-filesize {limit} bytes; not downloaded."
+            : $"{url} passed --max-filesize {limit} bytes while downloading; stopped and removed.");
+
     /// <summary>A symbolic link sits where Haul would create or write a file of its own.</summary>
     public static ScopeException SymbolicLink(string url, string path) =>
         new(url, $"refusing to write through a symbolic link: {path}");

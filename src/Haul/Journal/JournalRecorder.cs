@@ -31,7 +31,8 @@ internal sealed class JournalRecorder
 
     public void Queued(string url, string path) => Journal.Record(Entry(url, path, JournalState.Queued));
 
-    public void Active(string url, string path) => Journal.Record(Entry(url, path, JournalState.Active));
+    /// <summary>Started and not finished: waiting for another attempt, or stopped (Ctrl+C) with its <c>.part</c> kept.</summary>
+    public void Active(string url, string path, int attempts = 0) => Journal.Record(Entry(url, path, JournalState.Active) with { Attempts = attempts });
 
     public void Done(string url, string path, long size, string? sha256, string? etag, DateTimeOffset? lastModified, int attempts, string? actions = null) =>
         Journal.Record(Entry(url, path, JournalState.Done) with

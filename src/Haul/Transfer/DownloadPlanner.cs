@@ -42,8 +42,13 @@ internal sealed class DownloadPlanner(
             });
         }
 
-        var directory = OutputDirectory.Resolve(options.Directory, request.Directory);
-        var fixedName = FileNamer.Sanitize(request.OutName);
+        if (request.OutName is { } outName && OutPath.Problem(outName) is { } outProblem)
+        {
+            return PlanResult.Fail(request, HaulErrors.InvalidUrl(request.Url, request.Line, $"out={outProblem}."));
+        }
+
+        var (outDirectory, fixedName) = OutPath.Split(request.OutName);
+        var directory = OutputDirectory.Resolve(OutputDirectory.Resolve(options.Directory, request.Directory), outDirectory);
         var urlKey = NameReservations.UrlKey(request.Url, directory, fixedName);
         if (!names.TryReserveUrl(urlKey, request.Line, out var firstLine))
         {
@@ -62,9 +67,10 @@ internal sealed class DownloadPlanner(
             return PlanKnown(request, uri, directory, fixedName is not null, known, knownPath, urlKey);
         }
 
-        // A file another URL of this directory's journal owns is not ours to skip or overwrite.
+        // A file another URL of this directory's journal owns is not ours to skip or overwrite
+        // (unless --allow-overwrite says any file at the name may be replaced).
         // (Another process downloading this URL into this directory may have recorded it already.)
-        var path = names.Reserve(directory, name, journal is null ? null : candidate => journal.OwnerOf(candidate) is not { } owner || owner == request.Url);
+        var path = names.Reserve(directory, name, journal is null || options.AllowOverwrite ? null : candidate => journal.OwnerOf(candidate) is not { } owner || owner == request.Url);
         journal?.Queued(request.Url, path);
         return PlanResult.Run(new DownloadTarget(request, uri, directory, name, path, fixedName is not null) { UrlKey = urlKey });
     }

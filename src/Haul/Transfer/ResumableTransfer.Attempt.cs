@@ -95,6 +95,13 @@ internal sealed partial class ResumableTransfer
                 RetryAfter.From(response.Headers.RetryAfter, timeProvider.GetUtcNow()));
         }
 
+        if (options.MaxFileSize is { } maxFileSize && length > maxFileSize)
+        {
+            // Refused before a byte of the body is read; nothing of it stays on disk.
+            state.Part.Delete();
+            throw HaulErrors.TooLarge(state.Url, length.Value, maxFileSize, announced: true);
+        }
+
         RaiseStarted(state, status, length, offset);
         state.DispositionName = FileNamer.FromContentDisposition(headers.ContentDisposition, RawHeader(headers.NonValidated, "Content-Disposition")) ?? state.DispositionName;
         if (offset == 0 && metadata is not null && CanSplit(state, response, metadata))

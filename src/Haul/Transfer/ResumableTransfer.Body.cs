@@ -99,6 +99,13 @@ internal sealed partial class ResumableTransfer
                     }
 
                     filled += read;
+                    if (options.MaxFileSize is { } maxFileSize && position + filled - start > maxFileSize)
+                    {
+                        // No length was announced (or it lied): the body is stopped where it passes the limit.
+                        state.Part.Delete();
+                        throw HaulErrors.TooLarge(state.Url, position + filled - start, maxFileSize, announced: false);
+                    }
+
                     state.Progress.Advance(read);
                     tracker.AddBytes(read);
                 }
@@ -199,7 +206,7 @@ internal sealed partial class ResumableTransfer
         if (!target.NameIsFixed && state.DispositionName is { } suggested && suggested != name)
         {
             name = suggested;
-            finalPath = names.Reserve(target.Directory, name, IsFree);
+            finalPath = names.Reserve(target.Directory, name, options.AllowOverwrite ? null : IsFree);
         }
 
         try
@@ -210,8 +217,16 @@ internal sealed partial class ResumableTransfer
                 return CommitAsLink(state, twin, finalPath, name);
             }
 
-            // Someone may have created the file since it was reserved: never overwrite, take the next name.
-            while (!state.Part.TryCommit(finalPath, target.ReplacesExisting && finalPath == target.Path))
+            // Someone may have created the file since it was reserved: never overwrite, take the next
+            // name; unless --allow-overwrite, and then rename(2) replaces it in one step, and a link
+            // there is refused rather than replaced.
+            var replace = options.AllowOverwrite || (target.ReplacesExisting && finalPath == target.Path);
+            if (options.AllowOverwrite)
+            {
+                NoFollow.Check(finalPath);
+            }
+
+            while (!state.Part.TryCommit(finalPath, replace))
             {
                 finalPath = names.Reserve(target.Directory, name, IsFree);
             }

@@ -60,6 +60,11 @@ internal sealed partial class ResumableTransfer(
         {
             if (!_directories.ContainsKey(target.Directory))
             {
+                if (LinkBelowRoot(target.Directory) is { } link)
+                {
+                    return Failed(target, HaulErrors.SymbolicLink(target.Request.Url, link), 0, started);
+                }
+
                 Directory.CreateDirectory(target.Directory);
                 _directories.TryAdd(target.Directory, 0);
             }
@@ -82,7 +87,8 @@ internal sealed partial class ResumableTransfer(
             var replacing = false;
             if (!target.ReplacesExisting && part.ExistingLength() == 0 && File.Exists(target.Path))
             {
-                if (await AdoptExistingAsync(target, started, cancellationToken).ConfigureAwait(false) is { } adopted)
+                // --allow-overwrite: whatever is at the name is replaced, never adopted.
+                if (!options.AllowOverwrite && await AdoptExistingAsync(target, started, cancellationToken).ConfigureAwait(false) is { } adopted)
                 {
                     return adopted;
                 }
@@ -111,7 +117,7 @@ internal sealed partial class ResumableTransfer(
     private async Task<DownloadResult> TransferAsync(DownloadTarget target, PartFile part, long started, CancellationToken cancellationToken)
     {
         var (id, progress) = tracker.Start(target.Request.Url, Path.GetFileName(target.Path));
-        using var state = new TransferState(target, part, progress, target.Request.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null);
+        using var state = new TransferState(target, part, progress, (target.Request.RateLimit ?? options.PerFileRateLimit) is { } rate ? new TokenBucket(rate, timeProvider) : null);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -153,7 +159,7 @@ internal sealed partial class ResumableTransfer(
 
                     // Most downloads go from queued to done in one batch; one that needs another
                     // attempt is marked active, with its .part waiting beside the target.
-                    journal?.Active(state.Url, target.Path);
+                    journal?.Active(state.Url, target.Path, attempt);
                     events?.Raise(new Events.DownloadRetrying(target.Id, state.Url, events.Now, attempt, ex.Kind, ex.Message, delay)
                     {
                         StatusCode = (ex as HttpStatusException)?.StatusCode,
@@ -166,6 +172,9 @@ internal sealed partial class ResumableTransfer(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await SaveMetadataQuietlyAsync(state).ConfigureAwait(false);
+
+            // Stopped, not failed: the journal says how far it got, and the .part stays for the next run.
+            journal?.Active(state.Url, target.Path, progress.Snapshot().Attempt);
             return Failed(target, HaulErrors.Cancelled(target.Request.Url), progress.Snapshot().Attempt, started);
         }
         finally
@@ -176,6 +185,34 @@ internal sealed partial class ResumableTransfer(
 
     private void RaiseStarted(TransferState state, int status, long? length, long resumedFrom) =>
         events?.Raise(new Events.DownloadStarted(state.Target.Id, state.Url, events.Now, status, length, resumedFrom));
+
+    /// <summary>
+    /// A folder between the output directory and <paramref name="directory"/> (from <c>dir=</c>,
+    /// <c>-o sub/x.bin</c> or a crawl's layout) that is a symbolic link, which would lead the file
+    /// outside the output directory; null when there is none. The output directory itself may be a
+    /// link: the user chose it.
+    /// </summary>
+    private string? LinkBelowRoot(string directory)
+    {
+        var root = Path.GetFullPath(options.Directory);
+        var relative = Path.GetRelativePath(root, Path.GetFullPath(directory));
+        if (relative == ".")
+        {
+            return null;
+        }
+
+        var path = root;
+        foreach (var part in relative.Split(Path.DirectorySeparatorChar))
+        {
+            path = Path.Combine(path, part);
+            if (NoFollow.IsLink(path))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>A 429 or 503 with Retry-After: the host asked for a pause, so every request to it waits, not just this one.</summary>
     private void PauseHostIfAsked(HaulException error, DownloadTarget target)
@@ -263,7 +300,7 @@ internal sealed partial class ResumableTransfer(
         /// <summary>The name the server suggested in Content-Disposition.</summary>
         public string? DispositionName { get; set; }
 
-        /// <summary>This download's own bandwidth limit (<c>max-download-limit=</c>).</summary>
+        /// <summary>This download's own bandwidth limit (<c>max-download-limit=</c>, else <c>--max-download-limit</c>).</summary>
         public TokenBucket? RateLimit { get; } = rateLimit;
 
         /// <summary>Set once a server refused ranges part-way: no more splitting for this download.</summary>

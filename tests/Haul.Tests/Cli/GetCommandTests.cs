@@ -113,7 +113,7 @@ public sealed class GetCommandTests
     [InlineData("get http://127.0.0.1:9/a -x 33")]
     [InlineData("get http://127.0.0.1:9/a --min-split-size 512K")]
     [InlineData("get http://127.0.0.1:9/a --min-split-size lots")]
-    [InlineData("get http://127.0.0.1:9/a --limit-rate 0")]
+    [InlineData("get http://127.0.0.1:9/a --max-overall-download-limit -5K")]
     [InlineData("get http://127.0.0.1:9/a --limit-rate fast")]
     public async Task Get_UsageError_ExitsTwoWithOneLine(string commandLine)
     {

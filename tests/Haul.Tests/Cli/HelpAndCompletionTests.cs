@@ -13,6 +13,8 @@ public sealed class HelpAndCompletionTests
 
     [Theory]
     [InlineData("get", "--load-cookies", "haul get -i urls.txt --load-cookies cookies.txt")]
+    [InlineData("get", "--max-filesize", "haul get -i urls.txt --max-filesize 100M --max-download-limit 500K --dry-run")]
+    [InlineData("get", "--timestamping", "haul get -c -t 3 -T 30 -P downloads https://example.org/big.iso")]
     [InlineData("crawl", "--referer", "haul crawl https://example.org/gallery/ -d pictures")]
     [InlineData("config", "--config", "haul config --config ./haul.conf")]
     [InlineData("completion", "bash, zsh or fish", "haul completion fish")]
@@ -49,6 +51,19 @@ public sealed class HelpAndCompletionTests
 
         run.ExitCode.ShouldBe(0, run.Error);
         run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["--load-cookies"]);
+    }
+
+    [Theory]
+    [InlineData("haul get --max-f", "--max-filesize")]
+    [InlineData("haul get --allow-o", "--allow-overwrite")]
+    [InlineData("haul crawl --max-red", "--max-redirect")]
+    [InlineData("haul worker --retry-w", "--retry-wait")]
+    public async Task SuggestDirective_NewTransferFlags_CompletesThem(string line, string expected)
+    {
+        var run = await CliRun.RunAsync($"[suggest:{line.Length}]", line);
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe([expected]);
     }
 
     [Theory]

@@ -10,13 +10,17 @@ public sealed class RateLimitTests
 {
     private const int Rate = 100 * 1024;
 
+    /// <param name="limit">run: the run's limit; line: each request's own (<c>max-download-limit=</c>); option: each transfer's, from the options (<c>--max-download-limit</c>).</param>
     [Theory]
-    [InlineData(false, 1)]
-    [InlineData(true, 1)]
-    [InlineData(false, 3)]
-    [InlineData(true, 2)]
-    public async Task Download_Limited_ReceivesTheRateWithinFifteenPercentOverThreeSeconds(bool perLine, int files)
+    [InlineData("run", 1)]
+    [InlineData("line", 1)]
+    [InlineData("run", 3)]
+    [InlineData("line", 2)]
+    [InlineData("option", 2)]
+    public async Task Download_Limited_ReceivesTheRateWithinFifteenPercentOverThreeSeconds(string limit, int files)
     {
+        var perLine = limit == "line";
+        var perFile = limit != "run";
         var contents = Enumerable.Range(0, files).Select(i => TestData.Bytes(500 * 1024, seed: 40 + i)).ToArray();
         await using var server = await LoopbackServer.StartAsync();
         for (var i = 0; i < files; i++)
@@ -26,7 +30,11 @@ public sealed class RateLimitTests
 
         using var temp = new TempDirectory();
         var clock = new WaitCountingClock();
-        var options = DownloaderHarness.Options(temp.Out) with { RateLimit = perLine ? null : Rate };
+        var options = DownloaderHarness.Options(temp.Out) with
+        {
+            RateLimit = limit == "run" ? Rate : null,
+            PerFileRateLimit = limit == "option" ? Rate : null,
+        };
         var requests = Enumerable.Range(0, files)
             .Select(i => new DownloadRequest(server.Url($"/f{i}.bin")) { RateLimit = perLine ? Rate : null })
             .ToArray();
@@ -59,7 +67,7 @@ public sealed class RateLimitTests
         }
 
         await run;
-        atThreeSeconds.ShouldBeInRange((long)(Rate * (perLine ? files : 1) * 3 * 0.85), (long)(Rate * (perLine ? files : 1) * 3 * 1.15));
+        atThreeSeconds.ShouldBeInRange((long)(Rate * (perFile ? files : 1) * 3 * 0.85), (long)(Rate * (perFile ? files : 1) * 3 * 1.15));
         results.Count.ShouldBe(files);
         foreach (var result in results)
         {

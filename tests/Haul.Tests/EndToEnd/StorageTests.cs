@@ -140,10 +140,28 @@ public sealed class StorageTests
 
         var result = await DownloaderHarness.RunOneAsync(
             DownloaderHarness.Options(temp.Out),
-            new(server.Url("/f.bin")) { Directory = "../../sub/../../x", OutName = "../y.bin" });
+            new(server.Url("/f.bin")) { Directory = "../../sub/../../x", OutName = "z/y.bin" });
 
         result.Status.ShouldBe(DownloadStatus.Ok);
-        temp.AllFiles().ShouldBe([Path.Combine("out", "sub", "x", "y.bin")]);
+        temp.AllFiles().ShouldBe([Path.Combine("out", "sub", "x", "z", "y.bin")]);
         TestData.FileSha256(result.Path!).ShouldBe(TestData.Sha256(content));
+    }
+
+    [Theory]
+    [InlineData("../y.bin")]
+    [InlineData("a/../../y.bin")]
+    [InlineData("/tmp/y.bin")]
+    public async Task Download_OutNameLeavingTheDirectory_FailsInvalidUrlWithoutARequest(string outName)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/f.bin", TestData.Bytes(999, seed: 27));
+        using var temp = new TempDirectory();
+
+        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out), new(server.Url("/f.bin")) { OutName = outName });
+
+        result.Status.ShouldBe(DownloadStatus.Failed);
+        result.Error!.Kind.ShouldBe(Haul.Errors.ErrorKind.InvalidUrl);
+        server.Requests.ShouldBeEmpty();
+        temp.AllFiles().ShouldBeEmpty();
     }
 }
