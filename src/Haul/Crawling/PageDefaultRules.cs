@@ -29,7 +29,8 @@ internal static class PageDefaultRules
                     PictureChoice.CollectImg(element, resolver, images, rules);
                     break;
                 case "a":
-                    if (resolver.Resolve(element.GetAttribute("href")) is { } target && ImageUrl.HasImageExtension(target))
+                    if (resolver.Resolve(element.GetAttribute("href")) is { } target && ImageUrl.HasImageExtension(target)
+                        && (rules.AllFormats || !PictureLink.WrapsSamePicture(element, target, resolver)))
                     {
                         images.Add(target, PageText.Alt(element), PageText.Title(element), ImageRuleName.ImageLink);
                     }

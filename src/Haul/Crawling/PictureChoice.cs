@@ -62,6 +62,33 @@ internal static class PictureChoice
         images.Add(resolver.Resolve(Src(img)), alt, title, ImageRuleName.ImgSrc);
     }
 
+    /// <summary>
+    /// Every URL an <c>img</c> or a <c>&lt;picture&gt;</c>'s <c>&lt;source&gt;</c> names for its picture, as
+    /// written: <c>src</c>, <c>srcset</c> and the lazy-loading attributes, whichever a browser or a script would load.
+    /// </summary>
+    public static IEnumerable<string> AllCandidates(IElement element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        foreach (var name in (string[])["srcset", "data-srcset"])
+        {
+            if (element.GetAttribute(name) is { } srcset)
+            {
+                foreach (var candidate in SrcsetParser.Parse(srcset))
+                {
+                    yield return candidate.Url;
+                }
+            }
+        }
+
+        foreach (var name in LazySources.Append("src"))
+        {
+            if (element.GetAttribute(name) is { } value)
+            {
+                yield return value;
+            }
+        }
+    }
+
     // A lazy srcset is the real one; the plain attribute then holds a placeholder or nothing.
     private static string? Srcset(IElement element) => element.GetAttribute("data-srcset") ?? element.GetAttribute("srcset");
 
