@@ -11,14 +11,15 @@ namespace Haul.Crawling;
 internal static class PictureLink
 {
     /// <summary>
-    /// True when an <c>img</c> or <c>&lt;picture&gt;</c> inside <paramref name="link"/> has a candidate that is
-    /// <paramref name="target"/> itself or the same picture in another format (<see cref="ImageUrl.IsSamePicture"/>).
+    /// The first <c>img</c> or <c>&lt;picture&gt;</c> inside <paramref name="link"/> with a candidate that is
+    /// <paramref name="target"/> itself or the same picture in another format (<see cref="ImageUrl.IsSamePicture"/>);
+    /// null when the link is a picture of its own.
     /// </summary>
     /// <remarks>
     /// The walk does not enter a nested link to a picture: that link looks inside itself, so each element is
     /// looked at once however the links nest (nested SVG <c>&lt;a&gt;</c>s can go 512 deep).
     /// </remarks>
-    public static bool WrapsSamePicture(IElement link, Uri target, PageUrlResolver resolver)
+    public static IElement? WrappedSamePicture(IElement link, Uri target, PageUrlResolver resolver)
     {
         ArgumentNullException.ThrowIfNull(link);
         ArgumentNullException.ThrowIfNull(target);
@@ -28,14 +29,14 @@ internal static class PictureLink
         {
             if (Names(element, target, resolver))
             {
-                return true;
+                return element.ParentElement is { LocalName: "picture" } picture ? picture : element;
             }
 
             var enter = element.FirstElementChild is not null && !IsPictureLink(element, resolver);
             element = enter ? element.FirstElementChild : Next(element, link);
         }
 
-        return false;
+        return null;
     }
 
     private static bool Names(IElement element, Uri target, PageUrlResolver resolver)

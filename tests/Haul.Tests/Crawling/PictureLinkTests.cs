@@ -81,6 +81,23 @@ public sealed class PictureLinkTests
     }
 
     [Fact]
+    public async Task Extract_LinkTitleOfSamePicture_CaptionsTheLoadedCandidate()
+    {
+        const string html = """
+            <a href="11.jpg" title=" Barn  at dusk "><picture><source srcset="11.webp"><img src="11.jpg" alt="Barn"></picture></a>
+            <a href="12.jpg" title="Link title"><img src="12.webp" title="Own title"></a>
+            """;
+
+        var page = await PageExtractor.Default.ExtractAsync(html, PageUrl, TestContext.Current.CancellationToken);
+
+        page.Images.ShouldBe(
+        [
+            new PageImage(new Uri("https://site.test/g/11.webp"), "Barn", "Barn at dusk", ImageRuleName.PictureSource),
+            new PageImage(new Uri("https://site.test/g/12.webp"), null, "Own title", ImageRuleName.ImgSrc),
+        ]);
+    }
+
+    [Fact]
     public async Task Extract_AllFormats_KeepsTheLinkToo()
     {
         (await PicturesAsync("<a href=\"10.jpg\"><picture><source srcset=\"10.webp\"><img src=\"10.png\"></picture></a>", new PictureRules(AllFormats: true)))
