@@ -18,22 +18,19 @@ internal static class PageDefaultRules
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(stylesheets);
+        Dictionary<IElement, string>? linkTitles = null;
         foreach (var element in document.All)
         {
             switch (element.LocalName)
             {
                 case "picture":
-                    PictureChoice.CollectPicture(element, resolver, images, rules);
+                    PictureChoice.CollectPicture(element, resolver, images, rules, LinkTitle(linkTitles, element));
                     break;
                 case "img" when element.ParentElement is not { LocalName: "picture" }:
-                    PictureChoice.CollectImg(element, resolver, images, rules);
+                    PictureChoice.CollectImg(element, resolver, images, rules, LinkTitle(linkTitles, element));
                     break;
                 case "a":
-                    if (resolver.Resolve(element.GetAttribute("href")) is { } target && ImageUrl.HasImageExtension(target))
-                    {
-                        images.Add(target, PageText.Alt(element), PageText.Title(element), ImageRuleName.ImageLink);
-                    }
-
+                    CollectImageLink(element, resolver, images, rules, ref linkTitles);
                     break;
                 case "meta" when string.Equals(element.GetAttribute("property")?.Trim(), "og:image", StringComparison.OrdinalIgnoreCase):
                     images.Add(resolver.Resolve(element.GetAttribute("content")), null, null, ImageRuleName.OpenGraph);
@@ -74,6 +71,29 @@ internal static class PageDefaultRules
             }
         }
     }
+
+    // A link around the same picture in another format is not a second picture (PictureLink), but its
+    // title, often a lightbox caption, still names the picture the browser shows.
+    private static void CollectImageLink(IElement link, PageUrlResolver resolver, PageImageCollector images, PictureRules rules, ref Dictionary<IElement, string>? linkTitles)
+    {
+        if (resolver.Resolve(link.GetAttribute("href")) is not { } target || !ImageUrl.HasImageExtension(target))
+        {
+            return;
+        }
+
+        var same = rules.AllFormats ? null : PictureLink.WrappedSamePicture(link, target, resolver);
+        if (same is null)
+        {
+            images.Add(target, PageText.Alt(link), PageText.Title(link), ImageRuleName.ImageLink);
+        }
+        else if (PageText.Normalize(link.GetAttribute("title")) is { } title)
+        {
+            (linkTitles ??= [])[same] = title;
+        }
+    }
+
+    private static string? LinkTitle(Dictionary<IElement, string>? linkTitles, IElement element) =>
+        linkTitles is not null && linkTitles.TryGetValue(element, out var title) ? title : null;
 
     private static void CollectLink(IElement link, PageUrlResolver resolver, PageImageCollector images, PictureRules rules, ICollection<Uri> stylesheets)
     {

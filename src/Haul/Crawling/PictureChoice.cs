@@ -13,11 +13,12 @@ internal static class PictureChoice
 {
     private static readonly string[] LazySources = ["data-src", "data-lazy-src", "data-original"];
 
-    public static void CollectPicture(IElement picture, PageUrlResolver resolver, PageImageCollector images, PictureRules rules)
+    // linkTitle: the title of a link around the picture that stands for it (PictureLink), used when the picture has none.
+    public static void CollectPicture(IElement picture, PageUrlResolver resolver, PageImageCollector images, PictureRules rules, string? linkTitle = null)
     {
         var img = picture.Children.FirstOrDefault(child => child.LocalName == "img");
         var alt = img is null ? null : PageText.Alt(img);
-        var title = img is null ? PageText.Normalize(picture.GetAttribute("title")) : PageText.Title(img);
+        var title = (img is null ? PageText.Normalize(picture.GetAttribute("title")) : PageText.Title(img)) ?? linkTitle;
         foreach (var source in picture.Children.Where(child => child.LocalName == "source"))
         {
             // A type the crawl would refuse is passed over, as a browser passes over a type it cannot show.
@@ -40,14 +41,15 @@ internal static class PictureChoice
 
         if (img is not null)
         {
-            CollectImg(img, resolver, images, rules);
+            CollectImg(img, resolver, images, rules, linkTitle);
         }
     }
 
-    public static void CollectImg(IElement img, PageUrlResolver resolver, PageImageCollector images, PictureRules rules)
+    // linkTitle: the title of a link around the image that stands for it (PictureLink), used when the image has none.
+    public static void CollectImg(IElement img, PageUrlResolver resolver, PageImageCollector images, PictureRules rules, string? linkTitle = null)
     {
         var alt = PageText.Alt(img);
-        var title = PageText.Title(img);
+        var title = PageText.Title(img) ?? linkTitle;
         var fromSrcset = Candidates(Srcset(img), rules.AllFormats);
         foreach (var candidate in fromSrcset)
         {
@@ -60,6 +62,33 @@ internal static class PictureChoice
         }
 
         images.Add(resolver.Resolve(Src(img)), alt, title, ImageRuleName.ImgSrc);
+    }
+
+    /// <summary>
+    /// Every URL an <c>img</c> or a <c>&lt;picture&gt;</c>'s <c>&lt;source&gt;</c> names for its picture, as
+    /// written: <c>src</c>, <c>srcset</c> and the lazy-loading attributes, whichever a browser or a script would load.
+    /// </summary>
+    public static IEnumerable<string> AllCandidates(IElement element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        foreach (var name in (string[])["srcset", "data-srcset"])
+        {
+            if (element.GetAttribute(name) is { } srcset)
+            {
+                foreach (var candidate in SrcsetParser.Parse(srcset))
+                {
+                    yield return candidate.Url;
+                }
+            }
+        }
+
+        foreach (var name in LazySources.Append("src"))
+        {
+            if (element.GetAttribute(name) is { } value)
+            {
+                yield return value;
+            }
+        }
     }
 
     // A lazy srcset is the real one; the plain attribute then holds a placeholder or nothing.
