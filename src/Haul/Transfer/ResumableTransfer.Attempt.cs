@@ -129,6 +129,20 @@ internal sealed partial class ResumableTransfer
             {
                 throw HaulErrors.ShortBody(state.Url, offset + received, offset + expected);
             }
+
+            // A 206 may carry less than the rest of the file (its Content-Length agrees with its range,
+            // not with the file): the file's total decides. Short is transient, and the next attempt
+            // asks for what is missing; past the total the bytes on disk cannot be trusted.
+            if (length is { } total && offset + received != total)
+            {
+                if (offset + received < total)
+                {
+                    throw HaulErrors.ShortBody(state.Url, offset + received, total);
+                }
+
+                state.DiscardPart = true;
+                throw HaulErrors.BadRange(state.Url, $"{offset + received} bytes arrived for a file of {total}");
+            }
         }
 
         return Commit(state);
