@@ -103,17 +103,20 @@ public sealed partial class Crawler : IDisposable
             yield break;
         }
 
+        // Pages, stylesheets, robots.txt and pictures share the host's pacing and its connection limit.
         var pacer = new HostPacer(Options.Delay, _downloader.Time);
-        var robots = Options.IgnoreRobots ? null : new RobotsCache(_downloader.Client, pacer, Options.RobotsToken);
+        var hosts = new HostLimiter(_downloader.Options.MaxPerHost);
+        var fetcher = CreateFetcher(pacer, hosts);
+        var robots = Options.IgnoreRobots ? null : new RobotsCache(fetcher, pacer, Options.RobotsToken);
         var requests = Channel.CreateBounded<DownloadRequest>(new BoundedChannelOptions(256) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var notices = new ConcurrentQueue<DownloadResult>();
-        var walk = new PageWalk(this, frontier, pacer, robots, requests.Writer, notices.Enqueue);
+        var walk = new PageWalk(this, frontier, fetcher, robots, requests.Writer, notices.Enqueue);
         var done = new List<string>(DoneBatch);
         var producer = walk.RunAsync(stop.Token);
         try
         {
-            await foreach (var result in _downloader.DownloadAsync(requests.Reader.ReadAllAsync(CancellationToken.None), pacer, cancellationToken).ConfigureAwait(false))
+            await foreach (var result in _downloader.DownloadAsync(requests.Reader.ReadAllAsync(CancellationToken.None), pacer, hosts, cancellationToken).ConfigureAwait(false))
             {
                 // Marked in batches: a crash loses at most these marks, and a picture asked for
                 // again is found done on disk or in the journal without a request.
@@ -154,6 +157,10 @@ public sealed partial class Crawler : IDisposable
     public void Dispose() => _downloader.Dispose();
 
     internal HttpClient Client => _downloader.Client;
+
+    /// <summary>The fetch path of pages, stylesheets and robots.txt, over the engine's one connection pool.</summary>
+    internal PageFetcher CreateFetcher(HostPacer pacer, IHostGate hosts) =>
+        new(new RequestSender(_downloader.Client, _downloader.Options, null), _downloader.Options, new RetryPolicy(_downloader.Options), pacer, hosts, _downloader.Time);
 
     /// <summary>The engine the pictures go through, for a distributed worker that feeds it itself.</summary>
     internal Downloader Downloader => _downloader;

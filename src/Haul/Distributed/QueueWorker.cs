@@ -185,8 +185,9 @@ internal sealed partial class QueueWorker : IAsyncDisposable
             Options = settings.ToOptions();
             _crawler = new Crawler(worker.Options, Options, worker._timeProvider);
             Frontier = new RedisCrawlFrontier(worker._job, worker.Name, worker._timeProvider);
-            var robots = Options.IgnoreRobots ? null : new RobotsCache(_crawler.Client, worker._pacer, Options.RobotsToken);
-            Visitor = new PageVisitor(_crawler, Frontier, worker._pacer, robots);
+            var fetcher = _crawler.CreateFetcher(worker._pacer, worker._gate);
+            var robots = Options.IgnoreRobots ? null : new RobotsCache(fetcher, worker._pacer, Options.RobotsToken);
+            Visitor = new PageVisitor(_crawler, Frontier, fetcher, robots);
             worker._pacing.MinimumDelay = Options.Delay;
         }
 
