@@ -20,6 +20,9 @@ public sealed partial class Crawler : IDisposable
     private const int DoneBatch = 200;
     private readonly Downloader _downloader;
 
+    // False when the engine is a distributed worker's, lent for its pages: the worker disposes it.
+    private readonly bool _ownsDownloader = true;
+
     /// <summary>Creates a crawler.</summary>
     /// <param name="downloadOptions">Where and how pictures are downloaded.</param>
     /// <param name="crawlOptions">What is followed and kept.</param>
@@ -35,6 +38,20 @@ public sealed partial class Crawler : IDisposable
         // Revisiting a crawl asks again for every picture it has, conditionally: a 304 costs nothing
         // more, a changed picture is replaced atomically.
         _downloader = new Downloader(crawlOptions.CheckUpdates ? downloadOptions with { CheckUpdates = true } : downloadOptions, timeProvider);
+        Extractor = PageExtractor.Create(crawlOptions.Select, crawlOptions.Follow, PictureRules.From(crawlOptions));
+    }
+
+    /// <summary>
+    /// A crawler whose pages go through <paramref name="engine"/>, the engine its pictures already use:
+    /// a distributed worker's crawl has one connection pool, not two.
+    /// </summary>
+    internal Crawler(Downloader engine, CrawlOptions crawlOptions)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(crawlOptions);
+        Options = crawlOptions;
+        _downloader = engine;
+        _ownsDownloader = false;
         Extractor = PageExtractor.Create(crawlOptions.Select, crawlOptions.Follow, PictureRules.From(crawlOptions));
     }
 
@@ -154,7 +171,13 @@ public sealed partial class Crawler : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _downloader.Dispose();
+    public void Dispose()
+    {
+        if (_ownsDownloader)
+        {
+            _downloader.Dispose();
+        }
+    }
 
     internal HttpClient Client => _downloader.Client;
 

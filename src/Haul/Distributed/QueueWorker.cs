@@ -183,7 +183,7 @@ internal sealed partial class QueueWorker : IAsyncDisposable
         public CrawlWork(QueueWorker worker, CrawlSettings settings)
         {
             Options = settings.ToOptions();
-            _crawler = new Crawler(worker.Options, Options, worker._timeProvider);
+            _crawler = new Crawler(worker._engine, Options);
             Frontier = new RedisCrawlFrontier(worker._job, worker.Name, worker._timeProvider);
             var fetcher = _crawler.CreateFetcher(worker._pacer, worker._gate);
             var robots = Options.IgnoreRobots ? null : new RobotsCache(fetcher, worker._pacer, Options.RobotsToken);
