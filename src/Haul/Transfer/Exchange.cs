@@ -11,7 +11,4 @@ internal sealed record Exchange(DownloadRequest Request, Uri Origin, long? Id)
 
     /// <summary>False to hand a redirect back to the caller instead of following it (a crawl page's target is a page of its own).</summary>
     public bool FollowRedirects { get; init; } = true;
-
-    /// <summary>Asked before each redirect is followed; false ends the exchange with a scope error.</summary>
-    public Func<Uri, CancellationToken, ValueTask<bool>>? MayFollow { get; init; }
 }

@@ -100,11 +100,6 @@ internal sealed class RequestSender(HttpClient client, DownloadOptions options, 
                     : HaulErrors.TooManyRedirects(url, limit);
             }
 
-            if (exchange.MayFollow is { } mayFollow && !await mayFollow(next, cancellationToken).ConfigureAwait(false))
-            {
-                throw HaulErrors.Scope(url, $"{url} redirects to {Http.UrlMask.Mask(next.AbsoluteUri)}, which this fetch may not follow.");
-            }
-
             if (exchange.Id is { } id)
             {
                 events?.Raise(new Events.DownloadRedirected(id, url, events.Now, uri, next, status));
