@@ -101,6 +101,28 @@ public sealed class PageFetcherTests
         server.Hits("/new/place.html").ShouldBe(0);
     }
 
+    [Fact]
+    public async Task FetchAsync_EveryAttempt_HoldsTheHostGateWhileItsReplyIsRead()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var gate = new RecordingGate();
+        server.Map("/page.html", (context, hit) =>
+        {
+            // The request is on the wire: the fetcher must be holding the host's slot now.
+            gate.Held.ShouldBe(1);
+            context.Response.StatusCode = hit == 1 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+            return context.Response.WriteAsync("<p>ok</p>");
+        });
+        using var client = HttpClientFactory.Create(Options);
+        var fetcher = new PageFetcher(new RequestSender(client, Options, null), Options, new RetryPolicy(Options), new HostPacer(TimeSpan.Zero, TimeProvider.System), gate, TimeProvider.System);
+
+        var reply = await fetcher.FetchAsync(ExchangeFor(server.Url("/page.html")), Get, 1000, _ => true, TestContext.Current.CancellationToken);
+
+        reply.Status.ShouldBe(200);
+        gate.Entered.ShouldBe([$"127.0.0.1:{server.BaseUri.Port}", $"127.0.0.1:{server.BaseUri.Port}"]);
+        gate.Held.ShouldBe(0);
+    }
+
     private static DownloadOptions Options => new() { Directory = ".", Retries = 3, RetryBaseDelay = TimeSpan.Zero, RetryMaxDelay = TimeSpan.Zero };
 
     private static PageFetcher Fetcher(HttpClient client) =>
@@ -109,4 +131,30 @@ public sealed class PageFetcherTests
     private static Exchange ExchangeFor(string url) => new(new DownloadRequest(url) { Page = url }, new Uri(url), null);
 
     private static HttpRequestMessage Get(Uri uri) => new(HttpMethod.Get, uri);
+
+    /// <summary>Records which hosts were entered and how many slots are held.</summary>
+    private sealed class RecordingGate : IHostGate
+    {
+        private int _held;
+
+        public System.Collections.Concurrent.ConcurrentQueue<string> Entered { get; } = new();
+
+        public int Held => Volatile.Read(ref _held);
+
+        public ValueTask<IAsyncDisposable> EnterAsync(string hostKey, CancellationToken cancellationToken)
+        {
+            Entered.Enqueue(hostKey);
+            Interlocked.Increment(ref _held);
+            return ValueTask.FromResult<IAsyncDisposable>(new Slot(this));
+        }
+
+        private sealed class Slot(RecordingGate gate) : IAsyncDisposable
+        {
+            public ValueTask DisposeAsync()
+            {
+                Interlocked.Decrement(ref gate._held);
+                return ValueTask.CompletedTask;
+            }
+        }
+    }
 }
