@@ -11,6 +11,12 @@ public sealed record DownloadResult
     /// <summary>How it ended.</summary>
     public required DownloadStatus Status { get; init; }
 
+    /// <summary>
+    /// A file (the default), or a crawl page that could not be fetched (a 404, a refused connection,
+    /// an unknown host, a stall past the idle timeout) or whose redirect left the crawl's scope.
+    /// </summary>
+    public ResultKind Kind { get; init; } = ResultKind.File;
+
     /// <summary>Where the file is (the output directory joined with its name), when one was chosen.</summary>
     public string? Path { get; init; }
 

@@ -39,6 +39,8 @@ internal static class CrawlCommand
             maxConcurrent, maxPerHost, noJournal, queue,
         };
         output.AddTo(command);
+        var attemptFlags = new AttemptFlags();
+        attemptFlags.AddTo(command);
         var requestFlags = new RequestFlags();
         requestFlags.AddTo(command);
         var speedFlags = new SpeedFlags();
@@ -60,7 +62,7 @@ internal static class CrawlCommand
                 MaxPerHost = parseResult.GetValue(maxPerHost),
                 UseJournal = !parseResult.GetValue(noJournal),
             };
-            downloadOptions = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, downloadOptions), io);
+            downloadOptions = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, attemptFlags.Apply(parseResult, downloadOptions)), io);
             using var log = verboseFlags.Open(parseResult, io);
             downloadOptions = transferFlags.Apply(parseResult, downloadOptions) with { Logger = log.Logger };
             var crawlOptions = new CrawlOptions

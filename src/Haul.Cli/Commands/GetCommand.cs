@@ -16,9 +16,6 @@ internal static class GetCommand
         var outName = new Option<string?>("--out", "-o") { Description = "The output file name, or a path inside DIR such as sub/x.bin (only with a single URL)." };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Downloads in flight at once.");
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
-        var retries = NumberOptions.Whole("--retries", null, 0, 100, 5, "Attempts after the first, for transient faults.");
-        var timeout = NumberOptions.Seconds("--timeout", 0.1, 60, "Idle timeout in seconds: no byte for this long fails the attempt.", "-T");
-        var connectTimeout = NumberOptions.Seconds("--connect-timeout", 0.1, 20, "Connect timeout in seconds.");
         var checksum = new Option<string?>("--checksum") { Description = "ALGO=HEX the file must match (sha-256, sha-1, md5); single URL only." };
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no journal in DIR/.haul: re-runs cannot skip what is done." };
         var noClobber = new Option<bool>("--no-clobber", "-nc") { Description = "Keep any file already at a target untouched; report it skipped." };
@@ -35,10 +32,12 @@ internal static class GetCommand
 
         var command = new Command("get", "Download URLs (also: haul URL…).")
         {
-            urls, inputFile, dir, outName, maxConcurrent, maxPerHost, retries, timeout, connectTimeout, checksum,
+            urls, inputFile, dir, outName, maxConcurrent, maxPerHost, checksum,
             noJournal, noClobber, checkUpdates, archive, dedupe, extract, extractMaxSize, extractMaxEntries, extractMaxRatio, onComplete,
         };
         output.AddTo(command);
+        var attemptFlags = new AttemptFlags();
+        attemptFlags.AddTo(command);
         requestFlags.AddTo(command);
         var speedFlags = new SpeedFlags();
         speedFlags.AddTo(command);
@@ -93,9 +92,6 @@ internal static class GetCommand
                 Directory = ArgumentChecks.Directory(parseResult.GetValue(dir)!),
                 MaxConcurrent = parseResult.GetValue(maxConcurrent),
                 MaxPerHost = parseResult.GetValue(maxPerHost),
-                Retries = parseResult.GetValue(retries),
-                IdleTimeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
-                ConnectTimeout = TimeSpan.FromSeconds(parseResult.GetValue(connectTimeout)),
                 UseJournal = !parseResult.GetValue(noJournal),
                 CheckUpdates = parseResult.GetValue(checkUpdates),
                 NoClobber = parseResult.GetValue(noClobber),
@@ -113,7 +109,7 @@ internal static class GetCommand
                     : null,
                 OnComplete = parseResult.GetValue(onComplete),
             };
-            options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, options), io);
+            options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, attemptFlags.Apply(parseResult, options)), io);
             options = transferFlags.Apply(parseResult, options);
             CheckCombinations(options);
 

@@ -13,9 +13,6 @@ internal static class WorkerCommand
         var dir = new Option<string>("--dir", "-d") { Description = "This worker's output directory (one per worker), created if missing.", DefaultValueFactory = _ => "." };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Downloads in flight at once in this worker.");
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once, across all the job's workers.");
-        var retries = NumberOptions.Whole("--retries", null, 0, 100, 5, "Attempts after the first, for transient faults.");
-        var timeout = NumberOptions.Seconds("--timeout", 0.1, 60, "Idle timeout in seconds: no byte for this long fails the attempt.");
-        var connectTimeout = NumberOptions.Seconds("--connect-timeout", 0.1, 20, "Connect timeout in seconds.");
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no journal in DIR/.haul." };
         var name = new Option<string?>("--name") { Description = "This worker's name in the job (default HOST-PID); unique per worker." };
         var visibility = NumberOptions.Seconds("--visibility-timeout", 0.1, 60, "Seconds without a sign of life before a worker's requests are taken over by others.");
@@ -23,9 +20,11 @@ internal static class WorkerCommand
         var output = new OutputOptions();
         var command = new Command("worker", "Work on a distributed job: take its requests, download them, record the results.")
         {
-            job, dir, maxConcurrent, maxPerHost, retries, timeout, connectTimeout, noJournal, name, visibility, exitWhenDone,
+            job, dir, maxConcurrent, maxPerHost, noJournal, name, visibility, exitWhenDone,
         };
         output.AddTo(command);
+        var attemptFlags = new AttemptFlags();
+        attemptFlags.AddTo(command);
         var requestFlags = new RequestFlags();
         requestFlags.AddTo(command);
         var speedFlags = new SpeedFlags();
@@ -33,7 +32,6 @@ internal static class WorkerCommand
         var verboseFlags = new VerboseFlags();
         verboseFlags.AddTo(command);
         dir.Aliases.Add("-P");
-        timeout.Aliases.Add("-T");
         var transferFlags = new TransferFlags();
         transferFlags.AddTo(command);
 
@@ -46,12 +44,9 @@ internal static class WorkerCommand
                 Directory = Path.GetFullPath(ArgumentChecks.Directory(parseResult.GetValue(dir)!)),
                 MaxConcurrent = parseResult.GetValue(maxConcurrent),
                 MaxPerHost = parseResult.GetValue(maxPerHost),
-                Retries = parseResult.GetValue(retries),
-                IdleTimeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
-                ConnectTimeout = TimeSpan.FromSeconds(parseResult.GetValue(connectTimeout)),
                 UseJournal = !parseResult.GetValue(noJournal),
             };
-            options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, options), io);
+            options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, attemptFlags.Apply(parseResult, options)), io);
             options = transferFlags.Apply(parseResult, options);
             var workerOptions = Options(parseResult.GetValue(name), TimeSpan.FromSeconds(parseResult.GetValue(visibility)), parseResult.GetValue(exitWhenDone));
             using var log = verboseFlags.Open(parseResult, io);

@@ -20,6 +20,9 @@ public sealed partial class Crawler : IDisposable
     private const int DoneBatch = 200;
     private readonly Downloader _downloader;
 
+    // False when the engine is a distributed worker's, lent for its pages: the worker disposes it.
+    private readonly bool _ownsDownloader = true;
+
     /// <summary>Creates a crawler.</summary>
     /// <param name="downloadOptions">Where and how pictures are downloaded.</param>
     /// <param name="crawlOptions">What is followed and kept.</param>
@@ -35,6 +38,20 @@ public sealed partial class Crawler : IDisposable
         // Revisiting a crawl asks again for every picture it has, conditionally: a 304 costs nothing
         // more, a changed picture is replaced atomically.
         _downloader = new Downloader(crawlOptions.CheckUpdates ? downloadOptions with { CheckUpdates = true } : downloadOptions, timeProvider);
+        Extractor = PageExtractor.Create(crawlOptions.Select, crawlOptions.Follow, PictureRules.From(crawlOptions));
+    }
+
+    /// <summary>
+    /// A crawler whose pages go through <paramref name="engine"/>, the engine its pictures already use:
+    /// a distributed worker's crawl has one connection pool, not two.
+    /// </summary>
+    internal Crawler(Downloader engine, CrawlOptions crawlOptions)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(crawlOptions);
+        Options = crawlOptions;
+        _downloader = engine;
+        _ownsDownloader = false;
         Extractor = PageExtractor.Create(crawlOptions.Select, crawlOptions.Follow, PictureRules.From(crawlOptions));
     }
 
@@ -103,17 +120,20 @@ public sealed partial class Crawler : IDisposable
             yield break;
         }
 
+        // Pages, stylesheets, robots.txt and pictures share the host's pacing and its connection limit.
         var pacer = new HostPacer(Options.Delay, _downloader.Time);
-        var robots = Options.IgnoreRobots ? null : new RobotsCache(_downloader.Client, pacer, Options.RobotsToken);
+        var hosts = new HostLimiter(_downloader.Options.MaxPerHost);
+        var fetcher = CreateFetcher(pacer, hosts);
+        var robots = Options.IgnoreRobots ? null : new RobotsCache(fetcher, pacer, Options.RobotsToken);
         var requests = Channel.CreateBounded<DownloadRequest>(new BoundedChannelOptions(256) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var notices = new ConcurrentQueue<DownloadResult>();
-        var walk = new PageWalk(this, frontier, pacer, robots, requests.Writer, notices.Enqueue);
+        var walk = new PageWalk(this, frontier, fetcher, robots, requests.Writer, notices.Enqueue);
         var done = new List<string>(DoneBatch);
         var producer = walk.RunAsync(stop.Token);
         try
         {
-            await foreach (var result in _downloader.DownloadAsync(requests.Reader.ReadAllAsync(CancellationToken.None), pacer, cancellationToken).ConfigureAwait(false))
+            await foreach (var result in _downloader.DownloadAsync(requests.Reader.ReadAllAsync(CancellationToken.None), pacer, hosts, cancellationToken).ConfigureAwait(false))
             {
                 // Marked in batches: a crash loses at most these marks, and a picture asked for
                 // again is found done on disk or in the journal without a request.
@@ -151,9 +171,19 @@ public sealed partial class Crawler : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _downloader.Dispose();
+    public void Dispose()
+    {
+        if (_ownsDownloader)
+        {
+            _downloader.Dispose();
+        }
+    }
 
     internal HttpClient Client => _downloader.Client;
+
+    /// <summary>The fetch path of pages, stylesheets and robots.txt, over the engine's one connection pool.</summary>
+    internal PageFetcher CreateFetcher(HostPacer pacer, IHostGate hosts) =>
+        new(new RequestSender(_downloader.Client, _downloader.Options, null), _downloader.Options, new RetryPolicy(_downloader.Options), pacer, hosts, _downloader.Time);
 
     /// <summary>The engine the pictures go through, for a distributed worker that feeds it itself.</summary>
     internal Downloader Downloader => _downloader;

@@ -6,7 +6,8 @@ namespace Haul.Crawling;
 
 /// <summary>
 /// Pictures a page shows but the crawl's rules refuse (scope, type, robots.txt), and redirects that
-/// leave the scope: each is reported once per crawl as a result, so that nothing is dropped unseen.
+/// leave the scope, and pages that could not be fetched: each is reported once per crawl as a result,
+/// so that nothing is dropped unseen.
 /// </summary>
 internal sealed partial class PageVisitor
 {
@@ -63,7 +64,22 @@ internal sealed partial class PageVisitor
             {
                 Request = new DownloadRequest(page.Url),
                 Status = DownloadStatus.Failed,
+                Kind = ResultKind.Page,
                 Error = HaulErrors.Scope(page.Url, $"{page.Url} redirects to {where}, outside --scope {ScopeName(_options.Scope)}; --scope {ScopeName(ScopeRule.Narrowest(new Uri(page.Seed), target))} follows it."),
+            });
+        }
+    }
+
+    private void ReportFailed(FrontierPage page, HaulException error)
+    {
+        if (report is not null && _reported.TryAdd(page.Key, 0))
+        {
+            report(new DownloadResult
+            {
+                Request = new DownloadRequest(page.Url),
+                Status = DownloadStatus.Failed,
+                Kind = ResultKind.Page,
+                Error = error,
             });
         }
     }

@@ -1,27 +1,31 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using Haul.Errors;
 using Haul.Journal;
-using Haul.Scheduling;
 using Haul.Transfer;
 
 namespace Haul.Crawling;
 
 /// <summary>
-/// Visits one page: robots.txt, pacing, the fetch, redirects, parsing; what the page yields goes to
+/// Visits one page: robots.txt, the fetch (through the crawl's <see cref="PageFetcher"/>), redirects, parsing; what the page yields goes to
 /// the frontier in one step. The local crawl's walk and a distributed worker share it.
 /// </summary>
 internal sealed partial class PageVisitor(
     Crawler crawler,
     ICrawlFrontier frontier,
-    HostPacer pacer,
+    PageFetcher fetcher,
     RobotsCache? robots,
     Action<DownloadResult>? report = null)
 {
     private readonly CrawlOptions _options = crawler.Options;
-    private readonly StylesheetReader _stylesheets = new(crawler.Client, pacer, robots, crawler.Options.AllFormats);
+    private readonly StylesheetReader _stylesheets = new(fetcher, robots, crawler.Options.AllFormats);
 
     /// <summary>Fetches and records the page; returns the pictures this process should download.</summary>
-    /// <remarks>A page that cannot be read is retried later; only cancellation ends the visit with an exception.</remarks>
+    /// <remarks>
+    /// A page that cannot be read after its retries is a failed result; an unforeseen fault has the page
+    /// tried again later. Only cancellation ends the visit with an exception.
+    /// </remarks>
     public async Task<IReadOnlyList<FrontierImage>> VisitAsync(FrontierPage page, CancellationToken cancellationToken)
     {
         try
@@ -40,81 +44,72 @@ internal sealed partial class PageVisitor(
         var uri = new Uri(page.Url);
         if (robots is not null && !(await robots.GetAsync(uri, cancellationToken).ConfigureAwait(false)).IsAllowed(uri))
         {
+            if (robots.FailureOf(uri) is { } failure)
+            {
+                // Not the site's choice: its robots.txt could not be read, so nothing of the host may be.
+                ReportFailed(page, failure);
+            }
+
             await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
             return [];
         }
 
-        await pacer.WaitTurnAsync(RobotsCache.HostKey(uri), cancellationToken).ConfigureAwait(false);
-        HttpResponseMessage response;
+        FetchedBody reply;
         try
         {
-            response = await SendAsync(page, uri, cancellationToken).ConfigureAwait(false);
+            // A redirect comes back here: its target is a page of its own, checked against the scope.
+            var exchange = new Exchange(new DownloadRequest(page.Url) { Page = page.Url }, uri, null) { FollowRedirects = false };
+            reply = await fetcher.FetchAsync(exchange, next => BuildRequest(page, next), (int)PageLimitStream.MaxPageBytes + 1, IsHtml, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException)
+        catch (HaulException ex)
         {
-            await frontier.RetryLaterAsync(page, cancellationToken).ConfigureAwait(false);
+            // Retried as long as the failure was transient and retries were left: the page is given up on, and said so.
+            ReportFailed(page, ex);
+            await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
             return [];
         }
 
-        using (response)
+        if (reply.Location is { } target && RequestSender.IsRedirect((HttpStatusCode)reply.Status))
         {
-            var status = (int)response.StatusCode;
-            if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+            if (IsHttp(target) && !ScopeRule.Contains(_options.Scope, new Uri(page.Seed), target))
             {
-                var target = new Uri(uri, location);
-                if (IsHttp(target) && !ScopeRule.Contains(_options.Scope, new Uri(page.Seed), target))
-                {
-                    ReportRedirectOutOfScope(page, target);
-                }
-                else
-                {
-                    await AddPageAsync(target, page.Depth, page, cancellationToken).ConfigureAwait(false);
-                }
-
-                await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
-                return [];
+                ReportRedirectOutOfScope(page, target);
+            }
+            else
+            {
+                await AddPageAsync(target, page.Depth, page, cancellationToken).ConfigureAwait(false);
             }
 
-            // A revisit (--check-updates) of a page that has not changed: nothing new on it.
-            if (status == (int)HttpStatusCode.NotModified)
-            {
-                await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
-                return [];
-            }
-
-            if (status is 429 or 503 or >= 500)
-            {
-                if (response.Headers.RetryAfter is { } retryAfter && RetryAfter.From(retryAfter, crawler.Time.GetUtcNow()) is { } wait)
-                {
-                    pacer.BackOff(RobotsCache.HostKey(uri), wait);
-                }
-
-                await frontier.RetryLaterAsync(page, cancellationToken).ConfigureAwait(false);
-                return [];
-            }
-
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
-            if (status != (int)HttpStatusCode.OK || mediaType is not ("text/html" or "application/xhtml+xml"))
-            {
-                await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
-                return [];
-            }
-
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var content = await crawler.Extract(body, uri, response.Content.Headers.ContentType?.ToString(), cancellationToken).ConfigureAwait(false);
-            var seed = new Uri(page.Seed);
-            var fromStylesheets = await _stylesheets
-                .PicturesAsync(content.Stylesheets, sheet => ScopeRule.Contains(_options.Scope, seed, sheet), cancellationToken)
-                .ConfigureAwait(false);
-            var pictures = content.Images.AddRange(fromStylesheets.Select(url => new PageImage(url, null, null, ImageRuleName.Stylesheet)));
-            var validated = page with
-            {
-                ETag = response.Headers.ETag?.ToString(),
-                LastModified = response.Content.Headers.LastModified?.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            };
-            return await RecordAsync(validated, content with { Images = pictures }, cancellationToken).ConfigureAwait(false);
+            await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
+            return [];
         }
+
+        // A revisit (--check-updates) of a page that has not changed (304), or no HTML page: nothing on it.
+        if (reply.Status != (int)HttpStatusCode.OK || !IsHtml(reply.MediaType))
+        {
+            await frontier.PageDoneAsync(page, cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        var body = MemoryMarshal.TryGetArray(reply.Body, out var bytes)
+            ? new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false)
+            : new MemoryStream(reply.Body.ToArray(), writable: false);
+        PageExtraction content;
+        await using (body.ConfigureAwait(false))
+        {
+            content = await crawler.Extract(body, uri, reply.ContentType, cancellationToken).ConfigureAwait(false);
+        }
+
+        var seed = new Uri(page.Seed);
+        var fromStylesheets = await _stylesheets
+            .PicturesAsync(content.Stylesheets, sheet => ScopeRule.Contains(_options.Scope, seed, sheet), cancellationToken)
+            .ConfigureAwait(false);
+        var pictures = content.Images.AddRange(fromStylesheets.Select(url => new PageImage(url, null, null, ImageRuleName.Stylesheet)));
+        var validated = page with { ETag = reply.ETag, LastModified = reply.LastModified };
+        return await RecordAsync(validated, content with { Images = pictures }, cancellationToken).ConfigureAwait(false);
     }
+
+    private static bool IsHtml(string? mediaType) => mediaType is "text/html" or "application/xhtml+xml";
 
     private async Task<IReadOnlyList<FrontierImage>> RecordAsync(FrontierPage page, PageExtraction content, CancellationToken cancellationToken)
     {
@@ -152,9 +147,9 @@ internal sealed partial class PageVisitor(
     }
 
     /// <summary>The page's GET; conditional when an earlier visit left validators, so an unchanged page costs a 304.</summary>
-    private async Task<HttpResponseMessage> SendAsync(FrontierPage page, Uri uri, CancellationToken cancellationToken)
+    private static HttpRequestMessage BuildRequest(FrontierPage page, Uri uri)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        var request = new HttpRequestMessage(HttpMethod.Get, uri);
         if (page.ETag is { } etag)
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", etag);
@@ -165,7 +160,7 @@ internal sealed partial class PageVisitor(
             request.Headers.TryAddWithoutValidation("If-Modified-Since", modified);
         }
 
-        return await crawler.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        return request;
     }
 
     private async ValueTask AddPageAsync(Uri link, int depth, FrontierPage from, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Haul.Scheduling;
 
 namespace Haul.Crawling;
 
@@ -11,13 +10,13 @@ namespace Haul.Crawling;
 internal sealed class PageWalk(
     Crawler crawler,
     CrawlFrontier frontier,
-    HostPacer pacer,
+    PageFetcher fetcher,
     RobotsCache? robots,
     ChannelWriter<DownloadRequest> requests,
     Action<DownloadResult>? report = null)
 {
     private readonly CrawlOptions _options = crawler.Options;
-    private readonly PageVisitor _visitor = new(crawler, frontier, pacer, robots, report);
+    private readonly PageVisitor _visitor = new(crawler, frontier, fetcher, robots, report);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
-using Haul.Scheduling;
+using Haul.Errors;
+using Haul.Transfer;
 
 namespace Haul.Crawling;
 
@@ -11,7 +11,7 @@ namespace Haul.Crawling;
 /// pictures are resolved against the stylesheet's own URL (after redirects), as browsers do, and a
 /// stylesheet is never a picture itself.
 /// </summary>
-internal sealed class StylesheetReader(HttpClient client, HostPacer pacer, RobotsCache? robots, bool allCandidates)
+internal sealed class StylesheetReader(PageFetcher fetcher, RobotsCache? robots, bool allCandidates)
 {
     /// <summary>A stylesheet is read up to this size; the rest is not looked at.</summary>
     public const int MaxBytes = 4 * 1024 * 1024;
@@ -73,9 +73,9 @@ internal sealed class StylesheetReader(HttpClient client, HostPacer pacer, Robot
     }
 
     /// <summary>
-    /// The one place a stylesheet is fetched: robots.txt, the host's pacing, redirects within scope,
-    /// the size limit and the charset. Null when it cannot be read; a page without its stylesheet
-    /// still gives its other pictures.
+    /// The one place a stylesheet is fetched: robots.txt and the scope at each redirect, then the
+    /// crawl's fetcher (pacing, per-host limit, retries, timeouts, the size limit) and the charset.
+    /// Null when it cannot be read; a page without its stylesheet still gives its other pictures.
     /// </summary>
     private async Task<(Uri Url, string Text)?> FetchAsync(Uri url, Func<Uri, bool> inScope, CancellationToken cancellationToken)
     {
@@ -86,38 +86,33 @@ internal sealed class StylesheetReader(HttpClient client, HostPacer pacer, Robot
                 return null;
             }
 
-            await pacer.WaitTurnAsync(RobotsCache.HostKey(url), cancellationToken).ConfigureAwait(false);
+            FetchedBody reply;
             try
             {
-                using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
-                {
-                    url = new Uri(url, location);
-                    if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps || !inScope(url))
-                    {
-                        return null;
-                    }
+                // Redirects come back here, so that each target is checked against the scope and robots.txt first.
+                var exchange = new Exchange(new DownloadRequest(url.AbsoluteUri) { Page = url.AbsoluteUri }, url, null) { FollowRedirects = false };
+                reply = await fetcher.FetchAsync(exchange, uri => new HttpRequestMessage(HttpMethod.Get, uri), MaxBytes, _ => true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HaulException)
+            {
+                // The answer is cached for the crawl, so it must be "no pictures here", never a
+                // fault that every page linking this sheet would rethrow.
+                return null;
+            }
 
-                    continue;
-                }
-
-                if (response.StatusCode != HttpStatusCode.OK)
+            if (reply.Location is { } location && RequestSender.IsRedirect((System.Net.HttpStatusCode)reply.Status))
+            {
+                var leavesTls = url.Scheme == Uri.UriSchemeHttps && location.Scheme == Uri.UriSchemeHttp;
+                url = location;
+                if (leavesTls || url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps || !inScope(url))
                 {
                     return null;
                 }
 
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                var buffer = new byte[MaxBytes];
-                var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                return (url, Decode(buffer.AsSpan(0, read), response.Content.Headers.ContentType?.CharSet));
+                continue;
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                // A dropped connection or a timeout: the answer is cached for the crawl, so it must
-                // be "no pictures here", never a fault that every page linking this sheet would rethrow.
-                return null;
-            }
+
+            return reply.Status == 200 ? (url, Decode(reply.Body.Span, reply.CharSet)) : null;
         }
 
         return null;

@@ -29,6 +29,9 @@ internal sealed partial class QueueWorker : IAsyncDisposable
     private readonly ConcurrentDictionary<string, QueueEntry> _owned = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<DownloadRequest, string> _ids = new(ReferenceEqualityComparer.Instance);
     private readonly SemaphoreSlim _slots;
+
+    /// <summary>What this worker's page visits report (pages that failed, pictures refused), yielded between downloads.</summary>
+    private readonly ConcurrentQueue<DownloadResult> _notices = new();
     private CrawlWork? _crawl;
 
     private QueueWorker(JobConnection job, DownloadOptions options, WorkerOptions workerOptions, CrawlSettings? crawl, FileStream directoryLock, TimeProvider timeProvider)
@@ -87,7 +90,8 @@ internal sealed partial class QueueWorker : IAsyncDisposable
 
     /// <summary>
     /// Works until the job is done (with <see cref="WorkerOptions.ExitWhenDone"/>) or the token is
-    /// cancelled, yielding the result of every file this worker downloaded. On cancellation the
+    /// cancelled, yielding the result of every file this worker downloaded, and of every page it could
+    /// not fetch or picture its crawl rules refused. On cancellation the
     /// entries it still holds go back to the queue for the other workers.
     /// </summary>
     public async IAsyncEnumerable<DownloadResult> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -111,6 +115,15 @@ internal sealed partial class QueueWorker : IAsyncDisposable
                 }
 
                 yield return result;
+                while (_notices.TryDequeue(out var notice))
+                {
+                    yield return notice;
+                }
+            }
+
+            while (_notices.TryDequeue(out var notice))
+            {
+                yield return notice;
             }
         }
         finally
@@ -183,10 +196,11 @@ internal sealed partial class QueueWorker : IAsyncDisposable
         public CrawlWork(QueueWorker worker, CrawlSettings settings)
         {
             Options = settings.ToOptions();
-            _crawler = new Crawler(worker.Options, Options, worker._timeProvider);
+            _crawler = new Crawler(worker._engine, Options);
             Frontier = new RedisCrawlFrontier(worker._job, worker.Name, worker._timeProvider);
-            var robots = Options.IgnoreRobots ? null : new RobotsCache(_crawler.Client, worker._pacer, Options.RobotsToken);
-            Visitor = new PageVisitor(_crawler, Frontier, worker._pacer, robots);
+            var fetcher = _crawler.CreateFetcher(worker._pacer, worker._gate);
+            var robots = Options.IgnoreRobots ? null : new RobotsCache(fetcher, worker._pacer, Options.RobotsToken);
+            Visitor = new PageVisitor(_crawler, Frontier, fetcher, robots, worker._notices.Enqueue);
             worker._pacing.MinimumDelay = Options.Delay;
         }
 

@@ -13,6 +13,9 @@ internal static class ResultJson
     public static void Write(Utf8JsonWriter json, DownloadResult result, string? worker = null)
     {
         json.WriteStartObject();
+
+        // A crawl page that could not be fetched is a result too; it is never a file on disk.
+        json.WriteString("type", result.Kind == ResultKind.Page ? "page" : "file");
         json.WriteString("url", Http.UrlMask.Mask(result.Url));
         json.WriteString("status", StatusName(result.Status));
         WriteOptional(json, "path", result.Path);

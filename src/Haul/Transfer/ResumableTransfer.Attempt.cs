@@ -1,4 +1,3 @@
-using System.Net;
 using Haul.Errors;
 using Haul.Storage;
 
@@ -171,7 +170,7 @@ internal sealed partial class ResumableTransfer
     }
 
     /// <summary>Sends a GET for bytes <paramref name="offset"/> to <paramref name="end"/> (or to the end of the file), following redirects.</summary>
-    private async Task<HttpResponseMessage> SendAsync(
+    private Task<HttpResponseMessage> SendAsync(
         DownloadTarget target,
         Uri uri,
         long offset,
@@ -179,81 +178,14 @@ internal sealed partial class ResumableTransfer
         PartMetadata? metadata,
         CancellationTokenSource idle,
         CancellationToken token,
-        CancellationToken cancellationToken)
-    {
-        // A server may send the same URL back a few times (a cookie or a warm-up); only the limit decides, and a repeat makes it a loop.
-        var visited = new HashSet<string>(StringComparer.Ordinal) { uri.AbsoluteUri };
-        var repeated = (Uri?)null;
-        for (var redirects = 0; ; redirects++)
-        {
-            HttpResponseMessage response;
-            try
-            {
-                var request = Http.RequestContext.Attach(BuildRequest(uri, offset, end, metadata, target.Existing), target.Request, target.Uri, target.Id);
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw HaulErrors.FromSendFailure(target.Request.Url, uri, ex);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw idle.IsCancellationRequested
-                    ? HaulErrors.Idle(target.Request.Url, uri, options.IdleTimeout)
-                    : HaulErrors.ConnectTimedOut(target.Request.Url, uri, options.ConnectTimeout, ex);
-            }
-
-            try
-            {
-                ResponseFraming.Check(response, target.Request.Url, uri);
-            }
-            catch
-            {
-                response.Dispose();
-                throw;
-            }
-
-            if (response.StatusCode is not (HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
-                or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect))
-            {
-                return response;
-            }
-
-            var location = response.Headers.Location;
-            response.Dispose();
-            if (location is null)
-            {
-                throw HaulErrors.BadRedirect(target.Request.Url, "the reply has no Location header");
-            }
-
-            var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
-            if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
-            {
-                throw HaulErrors.BadRedirect(target.Request.Url, $"'{next}' is not an http(s) URL");
-            }
-
-            if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
-            {
-                throw HaulErrors.RedirectDowngrade(target.Request.Url, uri, next);
-            }
-
-            if (!visited.Add(next.AbsoluteUri))
-            {
-                repeated ??= next;
-            }
-
-            if (redirects + 1 > options.MaxRedirects)
-            {
-                throw repeated is not null
-                    ? HaulErrors.RedirectLoop(target.Request.Url, repeated)
-                    : HaulErrors.TooManyRedirects(target.Request.Url, options.MaxRedirects);
-            }
-
-            events?.Raise(new Events.DownloadRedirected(target.Id, target.Request.Url, events.Now, uri, next, (int)response.StatusCode));
-            uri = next;
-            idle.CancelAfter(options.IdleTimeout);
-        }
-    }
+        CancellationToken cancellationToken) =>
+        _sender.SendAsync(
+            new Exchange(target.Request, target.Uri, target.Id),
+            uri,
+            next => BuildRequest(next, offset, end, metadata, target.Existing),
+            idle,
+            token,
+            cancellationToken);
 
     private static HttpRequestMessage BuildRequest(Uri uri, long offset, long? end, PartMetadata? metadata, PartMetadata? existing)
     {

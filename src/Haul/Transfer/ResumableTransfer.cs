@@ -23,6 +23,9 @@ internal sealed partial class ResumableTransfer(
     TimeProvider timeProvider,
     Events.EventHub? events = null)
 {
+    /// <summary>Every request of every attempt goes out through it.</summary>
+    private readonly RequestSender _sender = new(client, options, events);
+
     /// <summary>The run's bandwidth limit (<c>--limit-rate</c>), one bucket shared by every transfer.</summary>
     private readonly TokenBucket? _rateLimit = options.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null;
 
