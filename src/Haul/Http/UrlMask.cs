@@ -51,7 +51,11 @@ internal static class UrlMask
         return uri.UserInfo.Length == 0 ? uri : new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri;
     }
 
-    /// <summary>Where the password of the URL's authority is: after the first ':' of the userinfo, up to the last '@'.</summary>
+    /// <summary>
+    /// Where the password of the URL's authority is: after the first ':' of the userinfo, up to the
+    /// '@'. A password pasted with '/', '?' or '#' unescaped (tokens often have them) ends the
+    /// authority early for a URI parser; it is found all the same, so that it is never shown.
+    /// </summary>
     private static (int Start, int Length)? FindPassword(string url)
     {
         var scheme = url.IndexOf("://", StringComparison.Ordinal);
@@ -61,15 +65,33 @@ internal static class UrlMask
         }
 
         var authorityStart = scheme + 3;
-        var authorityEnd = url.AsSpan(authorityStart).IndexOfAny('/', '?', '#');
-        var authority = authorityEnd < 0 ? url.AsSpan(authorityStart) : url.AsSpan(authorityStart, authorityEnd);
+        var rest = url.AsSpan(authorityStart);
+        var authorityEnd = rest.IndexOfAny('/', '?', '#');
+        var authority = authorityEnd < 0 ? rest : rest[..authorityEnd];
         var at = authority.LastIndexOf('@');
-        if (at < 0)
+        if (at >= 0)
+        {
+            var colon = authority[..at].IndexOf(':');
+            return colon < 0 ? null : (authorityStart + colon + 1, at - colon - 1);
+        }
+
+        // No '@' before the path: the password may run past a '/', '?' or '#' up to the first '@'.
+        var firstAt = rest.IndexOf('@');
+        var candidate = firstAt < 0 ? default : rest[..firstAt];
+        var userEnd = candidate.IndexOf(':');
+        if (firstAt < 0 || userEnd < 0 || candidate[..userEnd].IndexOfAny('/', '?', '#') >= 0)
         {
             return null;
         }
 
-        var colon = authority[..at].IndexOf(':');
-        return colon < 0 ? null : (authorityStart + colon + 1, at - colon - 1);
+        // host:8080/path?mail=a@b is a port and a path, not a login.
+        var afterColon = candidate[(userEnd + 1)..];
+        var stop = afterColon.IndexOfAny('/', '?', '#');
+        if (stop >= 0 && afterColon[stop] == '/' && !afterColon[..stop].ContainsAnyExceptInRange('0', '9'))
+        {
+            return null;
+        }
+
+        return (authorityStart + userEnd + 1, firstAt - userEnd - 1);
     }
 }

@@ -70,7 +70,13 @@ public static class UrlListReader
     /// </summary>
     private static DownloadRequest Unreadable(InputLine line)
     {
-        var shown = new string([.. line.Prefix.Where(c => !char.IsControl(c))]) + "\u2026";
+        var shown = new string([.. line.Prefix.Where(c => !char.IsControl(c))]);
+
+        // The line is cut, so its '@' may be gone and a password could no longer be recognised:
+        // nothing after the first ':' of the authority is shown.
+        var scheme = shown.IndexOf("://", StringComparison.Ordinal);
+        var colon = scheme < 0 ? -1 : shown.IndexOf(':', scheme + 3);
+        shown = (colon < 0 ? shown : shown[..(colon + 1)]) + "\u2026";
         var reason = line.Binary
             ? $"Input looks binary (NUL byte on line {line.Number}); stopped reading."
             : $"Line {line.Number} is longer than 64 KiB (65,536 characters); it was skipped.";

@@ -88,9 +88,17 @@ internal sealed class DownloadPlanner(
             return request with { Url = masked, Login = login };
         }
 
-        // Not a usable URL, but a password in it is still not for printing.
+        // Not a usable URL, but a password in it is still not for printing. A password that a URI
+        // parser does not see as one ('#', '?' or '/' unescaped) would send the request elsewhere
+        // (http://admin:12#9k@host/ reads as host "admin", port 12): refused, not fetched.
         var shown = Http.UrlMask.Mask(request.Url);
-        return ReferenceEquals(shown, request.Url) ? request : request with { Url = shown };
+        return ReferenceEquals(shown, request.Url)
+            ? request
+            : request with
+            {
+                Url = shown,
+                InputError = request.InputError ?? "the password in the URL must be percent-encoded ('#' as %23, '?' as %3F, '/' as %2F).",
+            };
     }
 
     /// <summary>An absolute http(s) URL; the URI never carries user information (a login travels as a header).</summary>

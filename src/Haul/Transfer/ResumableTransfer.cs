@@ -88,6 +88,12 @@ internal sealed partial class ResumableTransfer(
             // Only now, holding the claim, is the target's state settled: a transfer that held it
             // before (this URL in another process) may have finished it while this one waited.
             var replacing = false;
+            if (options.NoClobber && File.Exists(target.Path))
+            {
+                // The file appeared while this transfer waited for the claim (another process's).
+                return Skipped(target, "exists", started);
+            }
+
             if (!target.ReplacesExisting && part.ExistingLength() == 0 && File.Exists(target.Path))
             {
                 // --allow-overwrite: whatever is at the name is replaced, never adopted.
@@ -102,7 +108,7 @@ internal sealed partial class ResumableTransfer(
 
             var result = await TransferAsync(target, part, started, cancellationToken).ConfigureAwait(false);
             return replacing && result.Status == DownloadStatus.Ok
-                ? result with { Note = result.Note ?? "replaced an existing file that did not match the server" }
+                ? result with { Note = result.Note ?? (options.AllowOverwrite ? "replaced an existing file (--allow-overwrite)" : "replaced an existing file that did not match the server") }
                 : result;
         }
         catch (LinkRefusedException ex)

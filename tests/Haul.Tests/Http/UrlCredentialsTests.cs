@@ -90,6 +90,25 @@ public sealed class UrlCredentialsTests
     }
 
     [Fact]
+    public async Task Get_PasswordWithAnUnescapedHash_RefusedNeverFetchedNeverShown()
+    {
+        using var temp = new TempDirectory();
+
+        // A URI parser reads this as host "admin", port 12: it must not be fetched at all.
+        var run = await CliRun.RunAsync("get", "http://admin:12#9k@127.0.0.1:9/f.bin", "-d", temp.Out, "--json");
+
+        run.ExitCode.ShouldBe(1);
+        var line = run.JsonLines.ShouldHaveSingleItem();
+        line.GetProperty("error").GetProperty("kind").GetString().ShouldBe("invalid-url");
+        line.GetProperty("url").GetString().ShouldBe("http://admin:***@127.0.0.1:9/f.bin");
+        (run.Out + run.Error).ShouldNotContain("9k");
+        foreach (var file in Directory.EnumerateFiles(temp.Out, "*", SearchOption.AllDirectories))
+        {
+            File.ReadAllText(file).ShouldNotContain("12#9k");
+        }
+    }
+
+    [Fact]
     public void Write_ResultWithPasswordInUrl_Masked()
     {
         var result = new DownloadResult { Request = new DownloadRequest("http://alice:" + EncodedPassword + "@example.org/x"), Status = DownloadStatus.Ok };

@@ -15,6 +15,11 @@ public sealed class UrlMaskTests
     [InlineData("http://bob:hunter2@/no-host", "http://bob:***@/no-host")]
     [InlineData("not a url", "not a url")]
     [InlineData("http://alice:***@example.org/", "http://alice:***@example.org/")]
+    [InlineData("http://admin:Xy#9k@127.0.0.1:18778/f", "http://admin:***@127.0.0.1:18778/f")]
+    [InlineData("http://admin:12#9k@host/", "http://admin:***@host/")]
+    [InlineData("https://u:ab/cd?e@host/x", "https://u:***@host/x")]
+    [InlineData("http://host:8080/x?mail=a@b", "http://host:8080/x?mail=a@b")]
+    [InlineData("http://host:8080/x?a:b@c", "http://host:8080/x?a:b@c")]
     public void Mask_Urls_PasswordHidden(string url, string expected)
     {
         UrlMask.Mask(url).ShouldBe(expected);

@@ -23,6 +23,16 @@ public sealed class UrlListReaderLimitTests
     }
 
     [Fact]
+    public async Task ReadAsync_OverLongLineWithAToken_NothingAfterTheAuthoritysColonShown()
+    {
+        var reader = new EndlessReader('t', 0, "https://x-access-token:ghp_" + new string('Z', 70_000) + "@example.org/r\n");
+
+        var requests = await ReadAllAsync(reader);
+
+        requests.ShouldHaveSingleItem().Url.ShouldBe("https://x-access-token:\u2026");
+    }
+
+    [Fact]
     public async Task ReadAsync_LongLineAfterUrl_UrlKeptAndLongLineReported()
     {
         var requests = await ReadAllAsync(new EndlessReader('b', 0, "http://example.org/a\n  out=a.jpg\n" + new string('c', 70_000) + "\n"));
