@@ -121,6 +121,10 @@ internal static class HaulErrors
     public static DecodeException TooManyPixels(string url, int width, int height, long limit) =>
         new(url, $"The picture at {url} is {width}x{height}, more than the limit of {limit:N0} pixels; it was not decoded.", null);
 
+    /// <summary>The reply's <c>X-Robots-Tag</c> carries a directive the run honours (<c>noai</c>, <c>noimageai</c>).</summary>
+    public static ScopeException RobotsTagRefused(string url, string directive) =>
+        new(url, $"{url} was refused: its reply says X-Robots-Tag: {directive}.");
+
     /// <summary>The picture's smaller side is below the data set's minimum.</summary>
     public static ScopeException ImageTooSmall(string url, int width, int height, int minimum) =>
         new(url, $"The picture at {url} is {width}x{height}, smaller than the minimum of {minimum} pixels on each side.");

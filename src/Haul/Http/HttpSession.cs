@@ -62,7 +62,7 @@ internal sealed class HttpSession : IDisposable
         }
 
         var proxy = new ProxySelector(http.HttpProxy, http.HttpsProxy, http.NoProxy);
-        var handler = new SessionHandler(http, login, netrc, cookies, timeProvider, HttpClientFactory.CreateHandler(options, proxy, TlsTrust.From(http)));
+        var handler = new SessionHandler(http, login, netrc, cookies, timeProvider, RobotsTagHandler.Around(HttpClientFactory.CreateHandler(options, proxy, TlsTrust.From(http)), http.DisallowedHeaderDirectives));
         return new HttpSession(HttpClientFactory.Create(handler, options), handler, cookies, http, timeProvider);
     }
 
