@@ -60,5 +60,31 @@ internal static class TestImages
         return bytes.JpegsaveBuffer(q: 90);
     }
 
+    /// <summary>The PNG with the width and height in its header replaced (and the header's CRC made right again).</summary>
+    public static byte[] WithPngSize(byte[] png, int width, int height)
+    {
+        var patched = (byte[])png.Clone();
+        // Signature (8), IHDR length (4) and type (4), then width and height, big-endian; the CRC covers type and data.
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(patched.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(patched.AsSpan(20), height);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(patched.AsSpan(29), Crc32(patched.AsSpan(12, 17)));
+        return patched;
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
     public static Image Decode(byte[] data) => Image.NewFromBuffer(data, access: Enums.Access.Random);
 }

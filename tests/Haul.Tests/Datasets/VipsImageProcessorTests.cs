@@ -157,12 +157,12 @@ public sealed class VipsImageProcessorTests
     [Fact]
     public void Process_DecompressionBombPng_RefusedByTheDefaultLimit()
     {
-        // 9,500 x 9,500 of one grey is a few hundred KB of PNG and 90 million pixels.
-        var bomb = TestImages.Solid(9_500, 9_500, ".png", 0);
+        // A 100 x 100 PNG whose header claims 60,000 x 60,000: a few hundred bytes asking for 3.6 billion pixels.
+        var bomb = TestImages.WithPngSize(TestImages.Solid(100, 100, ".png", 0), 60_000, 60_000);
 
         var ex = Should.Throw<DecodeException>(() => Processor(new DatasetImageOptions()).Process(bomb, Url));
 
-        ex.Message.ShouldContain("9500x9500");
+        ex.Message.ShouldBe($"The picture at {Url} is 60000x60000, more than the limit of 89,478,485 pixels; it was not decoded.");
     }
 
     [Fact]
