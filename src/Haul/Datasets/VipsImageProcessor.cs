@@ -43,6 +43,17 @@ internal sealed class VipsImageProcessor : IImageProcessor
         }
 
         var plan = ResizePlan.For(width, height, _options);
+        // A thin strip scaled by its short side (10,000 x 1 to 256 high), or a border of a huge size,
+        // would be a bomb of our own making.
+        if ((long)plan.ScaledWidth * plan.ScaledHeight > _options.MaxPixels)
+        {
+            throw HaulErrors.ResizedTooLarge(url, width, height, plan.ScaledWidth, plan.ScaledHeight, _options.MaxPixels);
+        }
+
+        if ((long)plan.Width * plan.Height > _options.MaxPixels)
+        {
+            throw HaulErrors.ResizedTooLarge(url, width, height, plan.Width, plan.Height, _options.MaxPixels);
+        }
         var made = new List<Image>();
         try
         {

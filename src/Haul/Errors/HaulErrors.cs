@@ -125,6 +125,10 @@ internal static class HaulErrors
     public static ScopeException RobotsTagRefused(string url, string directive) =>
         new(url, $"{url} was refused: its reply says X-Robots-Tag: {directive}.");
 
+    /// <summary>Resizing the picture would make more pixels than the limit (a thin strip scaled up by its short side).</summary>
+    public static DecodeException ResizedTooLarge(string url, int width, int height, int resizedWidth, int resizedHeight, long limit) =>
+        new(url, $"The picture at {url} is {width}x{height}; resized it would be {resizedWidth}x{resizedHeight}, more than the limit of {limit:N0} pixels.", null);
+
     /// <summary>The picture's smaller side is below the data set's minimum.</summary>
     public static ScopeException ImageTooSmall(string url, int width, int height, int minimum) =>
         new(url, $"The picture at {url} is {width}x{height}, smaller than the minimum of {minimum} pixels on each side.");

@@ -166,6 +166,24 @@ public sealed class VipsImageProcessorTests
     }
 
     [Fact]
+    public void Process_ThinStripScaledUpPastTheLimit_RefusedBeforeResizing()
+    {
+        var strip = TestImages.Solid(2_000, 1, ".png", 9, 9, 9);
+
+        var ex = Should.Throw<DecodeException>(() => Processor(new DatasetImageOptions { ImageSize = 256, ResizeMode = DatasetResizeMode.KeepRatio, MaxPixels = 1_000_000 }).Process(strip, Url));
+
+        ex.Message.ShouldBe($"The picture at {Url} is 2000x1; resized it would be 512000x256, more than the limit of 1,000,000 pixels.");
+    }
+
+    [Fact]
+    public void Process_BorderSquarePastTheLimit_RefusedBeforeResizing()
+    {
+        var ex = Should.Throw<DecodeException>(() => Processor(new DatasetImageOptions { ImageSize = 2_000, ResizeMode = DatasetResizeMode.Border, MaxPixels = 1_000_000 }).Process(TestImages.Solid(1_000, 10, ".png", 9, 9, 9), Url));
+
+        ex.Message.ShouldBe($"The picture at {Url} is 1000x10; resized it would be 2000x2000, more than the limit of 1,000,000 pixels.");
+    }
+
+    [Fact]
     public void Process_SmallerThanMinimum_Refused()
     {
         var ex = Should.Throw<ScopeException>(() => Processor(new DatasetImageOptions { MinImageSize = 250 }).Process(TestImages.Solid(400, 200, ".jpg", 1, 1, 1), Url));
