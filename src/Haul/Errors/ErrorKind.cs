@@ -27,4 +27,6 @@ public enum ErrorKind
     Scope,
     /// <summary>The download was stopped before it finished.</summary>
     Cancelled,
+    /// <summary>The body is not an image that can be decoded (corrupt, truncated, unknown, or past the pixel limit).</summary>
+    Decode,
 }

@@ -18,6 +18,7 @@ public static class ErrorKindNames
         ErrorKind.Io => "io",
         ErrorKind.Scope => "scope",
         ErrorKind.Cancelled => "cancelled",
+        ErrorKind.Decode => "decode",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -123,6 +123,37 @@ internal static class HaulErrors
     public static DownloadCancelledException Removed(string url) =>
         new(url, $"The download of {url} was removed; any .part file is kept.");
 
+    /// <summary>The image library could not decode the body of <paramref name="url"/>.</summary>
+    public static DecodeException Undecodable(string url, Exception inner) =>
+        new(url, $"The picture at {url} cannot be decoded: {FirstLine(inner.Message)}", inner);
+
+    /// <summary>The image's header declares more pixels than the limit: a decompression bomb is refused before it is decoded.</summary>
+    public static DecodeException TooManyPixels(string url, int width, int height, long limit) =>
+        new(url, $"The picture at {url} is {width}x{height}, more than the limit of {limit:N0} pixels; it was not decoded.", null);
+
+    /// <summary>The reply's <c>X-Robots-Tag</c> carries a directive the run honours (<c>noai</c>, <c>noimageai</c>).</summary>
+    public static ScopeException RobotsTagRefused(string url, string directive) =>
+        new(url, $"{url} was refused: its reply says X-Robots-Tag: {directive}.");
+
+    /// <summary>Resizing the picture would make more pixels than the limit (a thin strip scaled up by its short side).</summary>
+    public static DecodeException ResizedTooLarge(string url, int width, int height, int resizedWidth, int resizedHeight, long limit) =>
+        new(url, $"The picture at {url} is {width}x{height}; resized it would be {resizedWidth}x{resizedHeight}, more than the limit of {limit:N0} pixels.", null);
+
+    /// <summary>The picture's smaller side is below the data set's minimum.</summary>
+    public static ScopeException ImageTooSmall(string url, int width, int height, int minimum) =>
+        new(url, $"The picture at {url} is {width}x{height}, smaller than the minimum of {minimum} pixels on each side.");
+
+    /// <summary>The picture is longer or taller than the data set's largest aspect ratio.</summary>
+    public static ScopeException AspectRatioTooLarge(string url, int width, int height, double maximum) =>
+        new(url, $"The picture at {url} is {width}x{height}, an aspect ratio above the maximum of {maximum.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+
+    private static string FirstLine(string text)
+    {
+        var line = text.AsSpan().Trim();
+        var end = line.IndexOfAny('\r', '\n');
+        return (end < 0 ? line : line[..end]).TrimEnd().ToString().TrimEnd('.') + ".";
+    }
+
     /// <summary>A reply that breaks HTTP by itself (a bad or conflicting length, broken framing, oversized headers): failed at once, not retried.</summary>
     public static ProtocolException ProtocolViolation(string url, string message, Exception? inner = null) =>
         new(url, message, inner, transient: false);

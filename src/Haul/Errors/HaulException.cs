@@ -183,3 +183,12 @@ public sealed class DownloadCancelledException : HaulException
     /// <inheritdoc/>
     public override ErrorKind Kind => ErrorKind.Cancelled;
 }
+
+/// <summary>The body is not an image that can be decoded: corrupt, truncated, of an unknown type, or past the pixel limit.</summary>
+public sealed class DecodeException : HaulException
+{
+    internal DecodeException(string url, string message, Exception? inner) : base(url, message, inner) { }
+
+    /// <inheritdoc/>
+    public override ErrorKind Kind => ErrorKind.Decode;
+}

@@ -10,6 +10,14 @@ public sealed record HttpOptions
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
     /// <summary>
+    /// <c>X-Robots-Tag</c> directives (such as <c>noai</c>, <c>noimageai</c>) that refuse a successful
+    /// reply: the download fails with kind <c>scope</c> and its body is not read. A directive counts when
+    /// it is written for every robot or for <c>haul</c> or <c>img2dataset</c> (<c>img2dataset: noai</c>).
+    /// Empty (the default) honours none.
+    /// </summary>
+    public IReadOnlyList<string> DisallowedHeaderDirectives { get; init; } = [];
+
+    /// <summary>
     /// The <c>Referer</c> sent with every request; <c>*</c> means the page a crawled picture was found
     /// on, or for other requests the URL itself (as aria2 does). Null sends none.
     /// </summary>

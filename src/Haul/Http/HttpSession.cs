@@ -68,7 +68,7 @@ internal sealed class HttpSession : IDisposable
             wire = new ExchangeEvents(events, timeProvider, wire);
         }
 
-        var handler = new SessionHandler(http, login, netrc, cookies, timeProvider, wire);
+        var handler = new SessionHandler(http, login, netrc, cookies, timeProvider, RobotsTagHandler.Around(wire, http.DisallowedHeaderDirectives));
         return new HttpSession(HttpClientFactory.Create(handler, options), handler, cookies, http, timeProvider);
     }
 
