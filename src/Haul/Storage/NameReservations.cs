@@ -7,7 +7,8 @@ namespace Haul.Storage;
 /// </summary>
 internal sealed class NameReservations
 {
-    private readonly HashSet<ulong> _taken = [];
+    /// <summary>Taken paths (hash) with the URL key (low 64 bits) of their holder; 0 when no URL is known.</summary>
+    private readonly Dictionary<ulong, ulong> _taken = [];
     private readonly Lock _lock = new();
 
     /// <summary>The URLs (with their place) planned in this run, by 128-bit digest, with the input line of the first.</summary>
@@ -17,30 +18,43 @@ internal sealed class NameReservations
     /// <param name="directory">The target directory.</param>
     /// <param name="name">A sanitized file name.</param>
     /// <param name="isFree">An extra test a candidate must pass (for example: nothing on disk there yet).</param>
-    public string Reserve(string directory, string name, Func<string, bool>? isFree = null)
+    /// <param name="owner">The <see cref="UrlKey"/> of the URL the path is for, if known.</param>
+    public string Reserve(string directory, string name, Func<string, bool>? isFree = null, UInt128? owner = null)
     {
         for (var index = 0; ; index++)
         {
             var candidate = Path.Combine(directory, FileNamer.WithIndex(name, index));
             lock (_lock)
             {
-                if (_taken.Contains(Hash(candidate)) || (isFree is not null && !isFree(candidate)))
+                if (_taken.ContainsKey(Hash(candidate)) || (isFree is not null && !isFree(candidate)))
                 {
                     continue;
                 }
 
-                _taken.Add(Hash(candidate));
+                _taken.Add(Hash(candidate), OwnerTag(owner));
                 return candidate;
             }
         }
     }
 
-    /// <summary>Marks <paramref name="path"/> as taken, as a journal-known target that keeps its name.</summary>
-    public void ReserveExact(string path)
+    /// <summary>
+    /// Marks <paramref name="path"/> as taken by <paramref name="owner"/>, as a journal-known target
+    /// that keeps its name. False when another URL of this run holds it already: two URLs never
+    /// share a file, so the caller plans this one under a new name. The same URL planned again (a
+    /// redelivery after a failure) gets its own path back.
+    /// </summary>
+    public bool ReserveExact(string path, UInt128 owner)
     {
+        var tag = OwnerTag(owner);
         lock (_lock)
         {
-            _taken.Add(Hash(path));
+            if (_taken.TryGetValue(Hash(path), out var holder))
+            {
+                return holder != 0 && holder == tag;
+            }
+
+            _taken.Add(Hash(path), tag);
+            return true;
         }
     }
 
@@ -77,6 +91,9 @@ internal sealed class NameReservations
         var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{url}\n{directory}\n{fixedName}"));
         return new UInt128(BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
     }
+
+    // 0 stands for "no URL known", so a real key never maps to it.
+    private static ulong OwnerTag(UInt128? owner) => owner is { } key ? Math.Max((ulong)key, 1UL) : 0;
 
     // FNV-1a over the UTF-16 code units: stable, cheap, and collisions are harmless (a spare ".1").
     private static ulong Hash(string path)

@@ -62,15 +62,16 @@ internal sealed class DownloadPlanner(
 
         var name = fixedName ?? FileNamer.FromUrl(uri);
         var known = journal?.Journal.Find(request.Url);
-        if (known is not null && KnownPathFits(known, directory, fixedName) is { } knownPath)
+        if (known is not null && KnownPathFits(known, directory, fixedName) is { } knownPath
+            && PlanKnown(request, uri, directory, fixedName is not null, known, knownPath, urlKey) is { } planned)
         {
-            return PlanKnown(request, uri, directory, fixedName is not null, known, knownPath, urlKey);
+            return planned;
         }
 
         // A file another URL of this directory's journal owns is not ours to skip or overwrite
         // (unless --allow-overwrite says any file at the name may be replaced).
         // (Another process downloading this URL into this directory may have recorded it already.)
-        var path = names.Reserve(directory, name, journal is null || options.AllowOverwrite ? null : candidate => journal.OwnerOf(candidate) is not { } owner || owner == request.Url);
+        var path = names.Reserve(directory, name, journal is null || options.AllowOverwrite ? null : candidate => journal.OwnerOf(candidate) is not { } owner || owner == request.Url, urlKey);
         journal?.Queued(request.Url, path);
         return PlanResult.Run(new DownloadTarget(request, uri, directory, name, path, fixedName is not null) { UrlKey = urlKey });
     }
@@ -116,9 +117,18 @@ internal sealed class DownloadPlanner(
         return false;
     }
 
-    private PlanResult PlanKnown(DownloadRequest request, Uri uri, string directory, bool nameIsFixed, JournalEntry known, string path, UInt128 urlKey)
+    /// <summary>
+    /// Plans a URL at the path the journal has for it; null when another URL of this run holds that
+    /// path already (with <c>--allow-overwrite</c> it may have taken the name): its file there is
+    /// not this URL's, to report done or to replace, and the URL is planned under a new name.
+    /// </summary>
+    private PlanResult? PlanKnown(DownloadRequest request, Uri uri, string directory, bool nameIsFixed, JournalEntry known, string path, UInt128 urlKey)
     {
-        names.ReserveExact(path);
+        if (!names.ReserveExact(path, urlKey))
+        {
+            return null;
+        }
+
         var target = new DownloadTarget(request, uri, directory, Path.GetFileName(path), path, nameIsFixed) { UrlKey = urlKey };
         var file = new FileInfo(path);
         if (known.State != JournalState.Done)

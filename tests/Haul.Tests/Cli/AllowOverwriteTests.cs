@@ -53,6 +53,53 @@ public sealed class AllowOverwriteTests
     }
 
     [Fact]
+    public async Task Get_AllowOverwrite_NewUrlTakesTheNameOfAJournalKnownUrlOfTheSameRun_KnownUrlGetsANewName()
+    {
+        // Same length: a size check alone cannot tell the two files apart.
+        var bytesA = TestData.Bytes(5000, seed: 161);
+        var bytesB = TestData.Bytes(5000, seed: 162);
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/a/x.bin", bytesA);
+        server.MapFile("/b/x.bin", bytesB);
+        using var temp = new TempDirectory();
+        var x = Path.Combine(temp.Out, "x.bin");
+        var x1 = Path.Combine(temp.Out, "x.1.bin");
+        (await CliRun.RunAsync("get", server.Url("/b/x.bin"), "-d", temp.Out)).ExitCode.ShouldBe(0);
+        TestData.FileSha256(x).ShouldBe(TestData.Sha256(bytesB));
+
+        var second = await CliRun.RunAsync("get", server.Url("/a/x.bin"), server.Url("/b/x.bin"), "-d", temp.Out, "--allow-overwrite", "--json");
+
+        second.ExitCode.ShouldBe(0, second.Error);
+        var a = second.JsonLines.Single(line => line.GetProperty("url").GetString() == server.Url("/a/x.bin"));
+        var b = second.JsonLines.Single(line => line.GetProperty("url").GetString() == server.Url("/b/x.bin"));
+        a.GetProperty("status").GetString().ShouldBe("ok");
+        a.GetProperty("path").GetString().ShouldBe(x);
+        a.GetProperty("sha256").GetString().ShouldBe(TestData.Sha256(bytesA));
+        b.GetProperty("status").GetString().ShouldBe("ok");
+        b.GetProperty("path").GetString().ShouldBe(x1);
+        b.GetProperty("sha256").GetString().ShouldBe(TestData.Sha256(bytesB));
+        TestData.FileSha256(x).ShouldBe(TestData.Sha256(bytesA));
+        TestData.FileSha256(x1).ShouldBe(TestData.Sha256(bytesB));
+        var requestsAfterSecond = server.Requests.Count;
+
+        var third = await CliRun.RunAsync("get", server.Url("/a/x.bin"), server.Url("/b/x.bin"), "-d", temp.Out, "--allow-overwrite", "--json");
+
+        third.ExitCode.ShouldBe(0, third.Error);
+        third.JsonLines.Count.ShouldBe(2);
+        foreach (var (url, path, bytes) in new[] { ("/a/x.bin", x, bytesA), ("/b/x.bin", x1, bytesB) })
+        {
+            var line = third.JsonLines.Single(l => l.GetProperty("url").GetString() == server.Url(url));
+            line.GetProperty("status").GetString().ShouldBe("skipped");
+            line.GetProperty("path").GetString().ShouldBe(path);
+            line.GetProperty("sha256").GetString().ShouldBe(TestData.Sha256(bytes));
+            TestData.FileSha256(path).ShouldBe(TestData.Sha256(bytes));
+        }
+
+        server.Requests.Count.ShouldBe(requestsAfterSecond);
+        Directory.GetFiles(temp.Out).Order(StringComparer.Ordinal).ShouldBe([x1, x]);
+    }
+
+    [Fact]
     public async Task Get_AllowOverwrite_ContentDispositionNameTaken_ReplacesInsteadOfNumbering()
     {
         var content = TestData.Bytes(3000, seed: 153);

@@ -1,4 +1,5 @@
 using Haul.Journal;
+using Haul.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Haul.Tests.EndToEnd;
@@ -263,6 +264,88 @@ public sealed class JournalTests
     }
 
     [Fact]
+    public async Task Dedupe_TwinRewrittenInPlaceSinceRecorded_StoredAsItsOwnCopy()
+    {
+        var content = TestData.Bytes(8000, seed: 491);
+        var changed = TestData.Bytes(8000, seed: 492);
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/b/x.bin", content);
+        server.MapFile("/b/y.bin", content);
+        using var temp = new TempDirectory();
+        var options = DownloaderHarness.Options(temp.Out) with { Dedupe = true };
+        var x = Path.Combine(temp.Out, "x.bin");
+        var y = Path.Combine(temp.Out, "y.bin");
+        (await DownloaderHarness.RunOneAsync(options, new(server.Url("/b/x.bin")))).Status.ShouldBe(DownloadStatus.Ok);
+        await RewriteInPlaceAsync(x, changed);
+
+        var result = await DownloaderHarness.RunOneAsync(options, new(server.Url("/b/y.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Ok);
+        result.Path.ShouldBe(y);
+        result.Sha256.ShouldBe(TestData.Sha256(content));
+        result.Note.ShouldBeNull();
+        TestData.FileSha256(y).ShouldBe(TestData.Sha256(content));
+        TestData.FileSha256(x).ShouldBe(TestData.Sha256(changed));
+        FileIdentity.OfPath(y).ShouldNotBeNull();
+        FileIdentity.OfPath(y).ShouldNotBe(FileIdentity.OfPath(x));
+    }
+
+    [Fact]
+    public async Task Dedupe_FirstTwinRewrittenSecondIntact_LinksToTheIntactOne()
+    {
+        var content = TestData.Bytes(8000, seed: 493);
+        var changed = TestData.Bytes(8000, seed: 494);
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/x.bin", content);
+        server.MapFile("/w.bin", content);
+        server.MapFile("/y.bin", content);
+        using var temp = new TempDirectory();
+        var plain = DownloaderHarness.Options(temp.Out);
+        var x = Path.Combine(temp.Out, "x.bin");
+        var w = Path.Combine(temp.Out, "w.bin");
+        var y = Path.Combine(temp.Out, "y.bin");
+        (await DownloaderHarness.RunOneAsync(plain, new(server.Url("/x.bin")))).Status.ShouldBe(DownloadStatus.Ok);
+        (await DownloaderHarness.RunOneAsync(plain, new(server.Url("/w.bin")))).Status.ShouldBe(DownloadStatus.Ok);
+        await RewriteInPlaceAsync(x, changed);
+
+        var result = await DownloaderHarness.RunOneAsync(plain with { Dedupe = true }, new(server.Url("/y.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Ok);
+        result.Note.ShouldBe($"hard link to {w}, which has the same content");
+        TestData.FileSha256(y).ShouldBe(TestData.Sha256(content));
+        FileIdentity.OfPath(y).ShouldNotBeNull();
+        FileIdentity.OfPath(y).ShouldBe(FileIdentity.OfPath(w));
+        TestData.FileSha256(x).ShouldBe(TestData.Sha256(changed));
+    }
+
+    [Fact]
+    public async Task Dedupe_TwinReplacedBySymbolicLink_NotLinkedAndLinkTargetUntouched()
+    {
+        var content = TestData.Bytes(8000, seed: 495);
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/x.bin", content);
+        server.MapFile("/y.bin", content);
+        using var temp = new TempDirectory();
+        var options = DownloaderHarness.Options(temp.Out) with { Dedupe = true };
+        var x = Path.Combine(temp.Out, "x.bin");
+        var y = Path.Combine(temp.Out, "y.bin");
+        (await DownloaderHarness.RunOneAsync(options, new(server.Url("/x.bin")))).Status.ShouldBe(DownloadStatus.Ok);
+        var outside = Path.Combine(temp.Root, "outside.bin");
+        await File.WriteAllBytesAsync(outside, content, TestContext.Current.CancellationToken);
+        File.Delete(x);
+        File.CreateSymbolicLink(x, outside);
+
+        var result = await DownloaderHarness.RunOneAsync(options, new(server.Url("/y.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Ok);
+        result.Note.ShouldBeNull();
+        new FileInfo(y).LinkTarget.ShouldBeNull();
+        TestData.FileSha256(y).ShouldBe(TestData.Sha256(content));
+        FileIdentity.OfPath(y).ShouldNotBe(FileIdentity.OfPath(outside));
+        TestData.FileSha256(outside).ShouldBe(TestData.Sha256(content));
+    }
+
+    [Fact]
     public async Task NoJournal_LeavesNoHaulFolder()
     {
         await using var server = await LoopbackServer.StartAsync();
@@ -273,6 +356,13 @@ public sealed class JournalTests
 
         result.Status.ShouldBe(DownloadStatus.Ok);
         Directory.EnumerateFileSystemEntries(temp.Out).Select(Path.GetFileName).ShouldBe(["n.bin"]);
+    }
+
+    /// <summary>Writes over a file's bytes through its own inode (no new file, so hard links to it see the change).</summary>
+    private static async Task RewriteInPlaceAsync(string path, byte[] bytes)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        await stream.WriteAsync(bytes, TestContext.Current.CancellationToken);
     }
 
     internal static async Task<List<JournalEntry>> ReadJournalAsync(string directory)
