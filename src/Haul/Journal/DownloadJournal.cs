@@ -151,6 +151,16 @@ public sealed class DownloadJournal : IAsyncDisposable
             .ToArray();
         command.Prepare();
 
+        // A file that is done at a path is that URL's alone: any other URL's row for the same path
+        // (its file was replaced, as --allow-overwrite does) would let a later run skip that URL
+        // with its old digest over this file's bytes. It is forgotten, so that URL is planned anew.
+        using var displaced = transaction.Connection!.CreateCommand();
+        displaced.Transaction = transaction;
+        displaced.CommandText = "DELETE FROM downloads WHERE path = $path AND url <> $url";
+        var displacedPath = displaced.Parameters.Add("$path", SqliteType.Text);
+        var displacedUrl = displaced.Parameters.Add("$url", SqliteType.Text);
+        displaced.Prepare();
+
         foreach (var entry in entries)
         {
             // Only a URL's newest row matters. A row already superseded by a later Record (a small
@@ -174,6 +184,12 @@ public sealed class DownloadJournal : IAsyncDisposable
             parameters[10].Value = (object?)entry.Actions ?? DBNull.Value;
             parameters[11].Value = entry.UpdatedAt.ToString("O", CultureInfo.InvariantCulture);
             command.ExecuteNonQuery();
+            if (entry.State == JournalState.Done)
+            {
+                displacedPath.Value = entry.Path;
+                displacedUrl.Value = entry.Url;
+                displaced.ExecuteNonQuery();
+            }
         }
     }
 

@@ -53,6 +53,29 @@ public sealed class AllowOverwriteTests
     }
 
     [Fact]
+    public async Task Get_AllowOverwriteReplacedAnotherUrlsFile_ThatUrlIsFetchedAgainUnderANewNameNotSkipped()
+    {
+        // Same length, so no size check can tell the two bodies apart.
+        var bytesA = TestData.Bytes(5000, seed: 171);
+        var bytesB = TestData.Bytes(5000, seed: 172);
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/a/x.bin", bytesA);
+        server.MapFile("/b/x.bin", bytesB);
+        using var temp = new TempDirectory();
+        (await CliRun.RunAsync("get", server.Url("/b/x.bin"), "-d", temp.Out)).ExitCode.ShouldBe(0);
+        (await CliRun.RunAsync("get", server.Url("/a/x.bin"), "-d", temp.Out, "--allow-overwrite")).ExitCode.ShouldBe(0);
+
+        var third = await CliRun.RunAsync("get", server.Url("/b/x.bin"), "-d", temp.Out, "--json");
+
+        third.ExitCode.ShouldBe(0, third.Error);
+        var line = third.JsonLines.ShouldHaveSingleItem();
+        line.GetProperty("status").GetString().ShouldBe("ok");
+        line.GetProperty("path").GetString().ShouldBe(Path.Combine(temp.Out, "x.1.bin"));
+        TestData.FileSha256(Path.Combine(temp.Out, "x.1.bin")).ShouldBe(TestData.Sha256(bytesB));
+        TestData.FileSha256(Path.Combine(temp.Out, "x.bin")).ShouldBe(TestData.Sha256(bytesA));
+    }
+
+    [Fact]
     public async Task Get_AllowOverwrite_NewUrlTakesTheNameOfAJournalKnownUrlOfTheSameRun_KnownUrlGetsANewName()
     {
         // Same length: a size check alone cannot tell the two files apart.
