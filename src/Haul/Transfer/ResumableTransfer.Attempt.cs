@@ -8,6 +8,13 @@ internal sealed partial class ResumableTransfer
     private async Task<AttemptOutcome> AttemptAsync(TransferState state, CancellationToken cancellationToken)
     {
         var (offset, metadata) = await FindResumePointAsync(state, cancellationToken).ConfigureAwait(false);
+        if (options.MaxFileSize is { } limit && metadata?.Length is { } recorded && recorded > limit)
+        {
+            // A .part left by a run without the limit: its recorded length already says no.
+            state.Part.Delete();
+            throw HaulErrors.TooLarge(state.Url, recorded, limit, announced: true);
+        }
+
         if (metadata?.Pieces is { } pieces)
         {
             if (!state.SingleStream && offset == metadata.Length && PieceMap.Restore(pieces, offset, StealFloor) is { } map)

@@ -23,6 +23,27 @@ public sealed class MaxFileSizeTests
     }
 
     [Fact]
+    public async Task Get_MaxFileSizeOnAPartLeftByAnEarlierRun_RefusedWithoutARequestAndPartRemoved()
+    {
+        var content = TestData.Bytes(3 * 1024 * 1024, seed: 181);
+        await using var server = await LoopbackServer.StartAsync();
+        server.Map("/left.bin", (context, hit) => server.ServeAsync(context, content, dropAfter: hit == 1 ? 1_500_000 : null));
+        using var temp = new TempDirectory();
+        var first = await CliRun.RunAsync("get", server.Url("/left.bin"), "-d", temp.Out, "--retries", "0", "--json");
+        first.ExitCode.ShouldBe(1);
+        File.Exists(Path.Combine(temp.Out, "left.bin.part")).ShouldBeTrue();
+        var requests = server.Requests.Count;
+
+        var run = await CliRun.RunAsync("get", server.Url("/left.bin"), "-d", temp.Out, "--max-filesize", "1M", "--json");
+
+        run.ExitCode.ShouldBe(1, run.Error);
+        run.JsonLines.ShouldHaveSingleItem().GetProperty("error").GetProperty("kind").GetString().ShouldBe("scope");
+        server.Requests.Count.ShouldBe(requests);
+        File.Exists(Path.Combine(temp.Out, "left.bin.part")).ShouldBeFalse();
+        File.Exists(Path.Combine(temp.Out, "left.bin")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Get_MaxFileSize_ContentLengthOver_FailsScopeBeforeTheBody()
     {
         await using var server = await LoopbackServer.StartAsync();
