@@ -30,9 +30,6 @@ internal sealed class DatasetPipeline : IDisposable
     /// <summary>Called after each shard is written or skipped.</summary>
     public event Action<DatasetShardReport>? ShardDone;
 
-    /// <summary>Called after each sample is fetched and processed, in order of completion.</summary>
-    public event Action<DatasetRecord>? SampleDone;
-
     /// <summary>Builds every shard of <paramref name="samples"/>; returns the counts over the shards written by this run.</summary>
     public async Task<DatasetRunSummary> RunAsync(IAsyncEnumerable<DatasetSample> samples, CancellationToken cancellationToken = default)
     {
@@ -79,7 +76,6 @@ internal sealed class DatasetPipeline : IDisposable
                 if (fetched.Bytes is not { } bytes)
                 {
                     records[at] = new DatasetRecord(fetched.Sample, fetched.Key, null, null, fetched.Error, Downloaded: false);
-                    SampleDone?.Invoke(records[at]);
                     continue;
                 }
 
@@ -89,7 +85,6 @@ internal sealed class DatasetPipeline : IDisposable
                     try
                     {
                         records[at] = Process(fetched, bytes);
-                        SampleDone?.Invoke(records[at]);
                     }
                     finally
                     {
