@@ -15,7 +15,7 @@ internal static partial class DatasetShardWriter
 
     /// <param name="files">The shard's names.</param>
     /// <param name="records">Its samples in key order, failed ones too.</param>
-    /// <param name="encodeFormat">The pictures' format, which names their files and the parquet picture column.</param>
+    /// <param name="encodeFormat">The pictures' format, which names their files.</param>
     /// <param name="stats">The shard's counts.</param>
     /// <param name="cancellationToken">Stops the writing; what was written stays a temporary.</param>
     public static async Task WriteAsync(DatasetShardFiles files, IReadOnlyList<DatasetRecord> records, DatasetEncodeFormat encodeFormat, DatasetShardStats stats, CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ internal static partial class DatasetShardWriter
                 break;
         }
 
-        await WriteParquetAsync(files.Parquet, records, files.Format == DatasetOutputFormat.Parquet ? extension : null, cancellationToken).ConfigureAwait(false);
+        await WriteParquetAsync(files.Parquet, records, files.Format == DatasetOutputFormat.Parquet, cancellationToken).ConfigureAwait(false);
         var statsTemporary = files.Stats + DatasetShardFiles.TemporarySuffix;
         await using (var stream = new FileStream(statsTemporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {

@@ -92,7 +92,7 @@ public sealed class DatasetPipelineTests
     }
 
     [Fact]
-    public async Task RunAsync_Parquet_PicturesInAJpgColumnOfTheMetadataFile()
+    public async Task RunAsync_Parquet_PicturesInAJpgColumnAfterTheMetadataAndCaptionsInTxt()
     {
         await using var server = await Serve();
         using var temp = new TempDirectory();
@@ -105,10 +105,14 @@ public sealed class DatasetPipelineTests
         await using var stream = File.OpenRead(file);
         await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
         var fields = reader.Schema.GetDataFields();
-        fields[0].Name.ShouldBe("jpg");
+        fields.Select(f => f.Name).ShouldBe(["key", "url", "caption", "licence", "status", "error_message", "width", "height", "original_width", "original_height", "sha256", "jpg", "txt"]);
         using var group = reader.OpenRowGroupReader(0);
         var pictures = new byte[]?[group.RowCount];
-        await group.ReadAsync(fields[0], pictures.AsMemory()!, null, TestContext.Current.CancellationToken);
+        await group.ReadAsync(fields[^2], pictures.AsMemory()!, null, TestContext.Current.CancellationToken);
+        var texts = new string?[group.RowCount];
+        await group.ReadAsync(fields[^1], texts.AsMemory()!, null, TestContext.Current.CancellationToken);
+        texts[0].ShouldBe("a red photo");
+        texts[1].ShouldBeNull();
         Size(pictures[0]!).ShouldBe((96, 64));
         Size(pictures[2]!).ShouldBe((64, 64));
         pictures[1].ShouldBeNull();
