@@ -34,6 +34,12 @@ internal sealed class DatasetPipeline : IDisposable
     public async Task<DatasetRunSummary> RunAsync(IAsyncEnumerable<DatasetSample> samples, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
+        // Bodies an interrupted run left half-read belong to no finished shard: never take one for a reply.
+        if (Directory.Exists(_fetcher.Incoming))
+        {
+            Directory.Delete(_fetcher.Incoming, recursive: true);
+        }
+
         var summary = new DatasetRunSummary();
         await foreach (var shard in DatasetSharder.ShardAsync(samples, _options.SamplesPerShard, cancellationToken).ConfigureAwait(false))
         {

@@ -148,6 +148,11 @@ public sealed class DatasetPipelineTests
         File.WriteAllBytes(tar, File.ReadAllBytes(tar).AsSpan(0, 700).ToArray());
         File.WriteAllBytes(Path.Combine(temp.Out, "00001.parquet.tmp"), [1, 2, 3]);
         File.WriteAllBytes(Path.Combine(temp.Out, "00001_stats.json.tmp"), [4]);
+        // And the body of shard 1's picture, downloaded whole but not yet read when the run died, with other bytes.
+        var incoming = Path.Combine(temp.Out, ".haul", "incoming");
+        Directory.CreateDirectory(incoming);
+        var stale = TestImages.Solid(10, 10, ".jpg", 1, 1, 1);
+        File.WriteAllBytes(Path.Combine(incoming, "000011.body"), stale);
         var redHits = server.Hits("/red.jpg");
 
         var summary = await RunAsync(temp.Out, DatasetOutputFormat.Webdataset, Samples(server));
@@ -156,7 +161,15 @@ public sealed class DatasetPipelineTests
         summary.WrittenShards.ShouldBe(1);
         server.Hits("/red.jpg").ShouldBe(redHits + 1);
         server.Hits("/grey.png").ShouldBe(1);
-        ReadTar(tar).Select(m => m.Name).ShouldBe(["000011.jpg", "000011.txt", "000011.json"]);
+        var members = ReadTar(tar);
+        members.Select(m => m.Name).ShouldBe(["000011.jpg", "000011.txt", "000011.json"]);
+        Size(members[0].Content).ShouldBe((96, 64));
+        using (var json = JsonDocument.Parse(members[2].Content))
+        {
+            json.RootElement.GetProperty("sha256").GetString().ShouldBe(Sha(Jpeg));
+        }
+
+        Directory.EnumerateFileSystemEntries(incoming).ShouldBeEmpty();
         Directory.EnumerateFiles(temp.Out, "*.tmp").ShouldBeEmpty();
         File.Exists(Path.Combine(temp.Out, "00001_stats.json")).ShouldBeTrue();
     }
