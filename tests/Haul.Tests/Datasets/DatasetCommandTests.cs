@@ -95,6 +95,71 @@ public sealed class DatasetCommandTests
     }
 
     [Fact]
+    public async Task Dataset_CsvToFilesAsPng_FlagsReachTheOutputAndNoaiRefusedByDefault()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var temp = new TempDirectory();
+        var photo = TestImages.Solid(100, 50, ".jpg", 10, 200, 10);
+        server.MapFile("/a.jpg", photo);
+        server.Map("/noai.jpg", (context, _) =>
+        {
+            context.Response.Headers["X-Robots-Tag"] = "noimageai";
+            return server.ServeAsync(context, photo);
+        });
+        var table = Path.Combine(temp.Root, "table.csv");
+        await File.WriteAllTextAsync(
+            table,
+            $"link,text,licence,ignored\n{server.Url("/a.jpg")},\"green, wide\",cc-by,x\n{server.Url("/noai.jpg")},refused,cc-0,y\n",
+            TestContext.Current.CancellationToken);
+
+        var run = await Cli.CliRun.RunAsync(
+            "dataset", table, "--output-folder", temp.Out, "--input-format", "csv", "--url-col", "link", "--caption-col", "text",
+            "--save-additional-columns", "[\"licence\"]", "--output-format", "files", "--image-size", "20", "--resize-mode", "keep_ratio_largest",
+            "--encode-format", "png", "--retries", "0");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        run.Error.ShouldContain("haul: done: 1 shards written, 0 already complete; 2 samples, 1 ok (50.0%), failed: scope 1");
+        Directory.EnumerateFiles(Path.Combine(temp.Out, "00000")).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+            .ShouldBe(["000000000.json", "000000000.png", "000000000.txt"]);
+        var picture = await File.ReadAllBytesAsync(Path.Combine(temp.Out, "00000", "000000000.png"), TestContext.Current.CancellationToken);
+        picture.AsSpan(0, 4).ToArray().ShouldBe(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' });
+        using (var image = Image.NewFromBuffer(picture))
+        {
+            (image.Width, image.Height).ShouldBe((20, 10));
+        }
+
+        (await File.ReadAllTextAsync(Path.Combine(temp.Out, "00000", "000000000.txt"), TestContext.Current.CancellationToken)).ShouldBe("green, wide");
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(temp.Out, "00000", "000000000.json"), TestContext.Current.CancellationToken));
+        json.RootElement.GetProperty("licence").GetString().ShouldBe("cc-by");
+        json.RootElement.TryGetProperty("ignored", out _).ShouldBeFalse();
+        json.RootElement.GetProperty("sha256").GetString().ShouldBe(Convert.ToHexStringLower(SHA256.HashData(photo)));
+        using var stats = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(temp.Out, "00000_stats.json"), TestContext.Current.CancellationToken));
+        stats.RootElement.GetProperty("error_kinds").GetProperty("scope").GetInt32().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Dataset_EmptyDisallowedHeaderDirectives_NoaiPictureKept()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var temp = new TempDirectory();
+        var photo = TestImages.Solid(30, 30, ".jpg", 10, 20, 30);
+        server.Map("/noai.jpg", (context, _) =>
+        {
+            context.Response.Headers["X-Robots-Tag"] = "noai";
+            return server.ServeAsync(context, photo);
+        });
+        var list = Path.Combine(temp.Root, "urls.txt");
+        await File.WriteAllTextAsync(list, server.Url("/noai.jpg") + "\n", TestContext.Current.CancellationToken);
+
+        var run = await Cli.CliRun.RunAsync("dataset", list, "-d", temp.Out, "--disallowed-header-directives", "", "--image-size", "16");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        run.Error.ShouldContain("1 samples, 1 ok (100.0%)");
+        var members = ReadWholeTar(Path.Combine(temp.Out, "00000.tar"));
+        members.Select(m => m.Name).ShouldBe(["000000000.jpg", "000000000.json"]);
+    }
+
+    [Fact]
     public async Task Dataset_MissingInput_OneLineAndExitOne()
     {
         using var temp = new TempDirectory();
