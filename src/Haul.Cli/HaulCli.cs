@@ -24,6 +24,7 @@ internal static class HaulCli
             EnqueueCommand.Create(io),
             WorkerCommand.Create(io),
             StatusCommand.Create(io),
+            DatasetCommand.Create(io),
         };
         root.Options.Add(new Option<string?>(ConfigFlag)
         {

@@ -1,0 +1,29 @@
+namespace Haul.Datasets;
+
+/// <summary>What a data set run writes and how it fetches (img2dataset's options that are not about input or pictures).</summary>
+public sealed record DatasetRunOptions
+{
+    /// <summary>img2dataset's default <c>X-Robots-Tag</c> directives that refuse a picture.</summary>
+    public static readonly IReadOnlyList<string> DefaultDisallowedHeaderDirectives = ["noai", "noimageai", "noindex", "noimageindex"];
+
+    /// <summary>The folder the shards are written to.</summary>
+    public required string OutputFolder { get; init; }
+
+    /// <summary>How shards are written (default <see cref="DatasetOutputFormat.Webdataset"/>).</summary>
+    public DatasetOutputFormat OutputFormat { get; init; } = DatasetOutputFormat.Webdataset;
+
+    /// <summary>Samples per shard (default 10,000).</summary>
+    public int SamplesPerShard { get; init; } = 10_000;
+
+    /// <summary>How pictures are checked, resized and encoded.</summary>
+    public DatasetImageOptions Image { get; init; } = new();
+
+    /// <summary>The engine settings: concurrency, per-host limit, retries, timeouts, request options.</summary>
+    public DownloadOptions Engine { get; init; } = new();
+
+    /// <summary>The <c>X-Robots-Tag</c> directives that refuse a picture.</summary>
+    public IReadOnlyList<string> DisallowedHeaderDirectives { get; init; } = DefaultDisallowedHeaderDirectives;
+
+    /// <summary>How many pictures are decoded and resized at once (default: the number of processors).</summary>
+    public int MaxConcurrentProcessing { get; init; } = Environment.ProcessorCount;
+}
