@@ -1,14 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Net.Http.Headers;
 
 namespace Haul.Cli.Demo;
 
@@ -18,18 +9,19 @@ namespace Haul.Cli.Demo;
 /// </summary>
 internal sealed class DemoSite : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    /// <summary>Every file has the same date, so a resume may send it in If-Range as well as the ETag.</summary>
+    private const string LastModified = "Tue, 24 Nov 2026 12:00:00 GMT";
+
+    private DemoServer? _server;
     private readonly ConcurrentDictionary<string, int> _hits = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, DemoFile> _byPath;
     private readonly Dictionary<string, string> _pages;
 
-    private DemoSite(WebApplication app, IReadOnlyList<DemoFile> files, DemoGallery gallery, Uri baseUri)
+    private DemoSite(IReadOnlyList<DemoFile> files, DemoGallery gallery)
     {
-        _app = app;
         Files = files;
         Gallery = gallery;
-        BaseUri = baseUri;
         _byPath = files.Concat(gallery.Pictures).ToDictionary(file => file.Path, StringComparer.Ordinal);
         _pages = gallery.Pages;
     }
@@ -40,24 +32,18 @@ internal sealed class DemoSite : IAsyncDisposable
     /// <summary>The picture gallery the crawl demo walks.</summary>
     public DemoGallery Gallery { get; }
 
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _server!.BaseUri;
 
-    public static async Task<DemoSite> StartAsync(CancellationToken cancellationToken)
+    public static Task<DemoSite> StartAsync(CancellationToken cancellationToken)
     {
-        var files = Generate();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        DemoSite? site = null;
-        app.Run(context => site!.ServeAsync(context));
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        site = new DemoSite(app, files, DemoGallery.Generate(), new Uri(address));
-        return site;
+        cancellationToken.ThrowIfCancellationRequested();
+        var site = new DemoSite(GenerateFiles(), DemoGallery.Generate());
+        site._server = DemoServer.Start(site.Respond);
+        return Task.FromResult(site);
     }
 
-    private static List<DemoFile> Generate()
+    /// <summary>The download demo's files, the same on every run.</summary>
+    internal static List<DemoFile> GenerateFiles()
     {
         // Deterministic content, so the same demo always has the same checksums.
         var random = new Random(20261124);
@@ -80,75 +66,58 @@ internal sealed class DemoSite : IAsyncDisposable
         return files;
     }
 
-    private async Task ServeAsync(HttpContext context)
+    private DemoResponse Respond(DemoRequest request)
     {
-        var path = context.Request.Path.Value ?? "/";
-        if (_pages.TryGetValue(path, out var html))
+        if (request.Method is not ("GET" or "HEAD"))
         {
-            context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync(html, context.RequestAborted);
-            return;
+            return DemoResponse.Empty(405).With("Allow", "GET, HEAD");
         }
 
-        if (!_byPath.TryGetValue(path, out var file))
+        if (_pages.TryGetValue(request.Path, out var text))
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
+            return DemoResponse.Text(text, request.Path.EndsWith(".txt", StringComparison.Ordinal) ? "text/plain; charset=utf-8" : "text/html; charset=utf-8");
+        }
+
+        if (!_byPath.TryGetValue(request.Path, out var file))
+        {
+            return DemoResponse.Empty(404);
         }
 
         var hit = _hits.AddOrUpdate(file.Path, 1, (_, count) => count + 1);
         if (hit == 1 && file.Fault == DemoFault.UnavailableOnce)
         {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "1";
-            return;
+            return DemoResponse.Empty(503).With("Retry-After", "1");
         }
 
+        var etag = $"\"{file.Sha256[..16]}\"";
+        var length = file.Content.Length;
+        var ifRange = request.Header("If-Range");
+        var range = ifRange is null || ifRange == etag || ifRange == LastModified
+            ? DemoRange.Resolve(request.Header("Range"), length, out var start, out var end)
+            : DemoRange.Resolve(null, length, out start, out end);
+        if (range == DemoRange.Outcome.Unsatisfiable)
+        {
+            return DemoResponse.Empty(416).With("Content-Range", $"bytes */{length}");
+        }
+
+        var body = file.Content.AsMemory((int)start, (int)(end - start + 1));
+        var response = new DemoResponse(range == DemoRange.Outcome.Part ? 206 : 200, body)
+        {
+            SendBytes = hit == 1 && file.Fault == DemoFault.DropOnce ? body.Length / 2 : body.Length,
+            Paced = true,
+        };
         if (file.ContentType is { } contentType)
         {
-            context.Response.ContentType = contentType;
+            response.With("Content-Type", contentType);
         }
 
-        var etag = new EntityTagHeaderValue($"\"{file.Sha256[..16]}\"");
-        context.Response.Headers.ETag = etag.ToString();
-        context.Response.Headers.AcceptRanges = "bytes";
-        long start = 0;
-        var range = context.Request.GetTypedHeaders().Range;
-        var ifRange = context.Request.GetTypedHeaders().IfRange;
-        if (range?.Ranges.Count == 1 && range.Ranges.First().From is { } from && from < file.Content.Length
-            && (ifRange is null || ifRange.EntityTag?.Compare(etag, useStrongComparison: true) == true))
+        if (range == DemoRange.Outcome.Part)
         {
-            start = from;
-            context.Response.StatusCode = StatusCodes.Status206PartialContent;
-            context.Response.Headers.ContentRange = $"bytes {start}-{file.Content.Length - 1}/{file.Content.Length}";
+            response.With("Content-Range", $"bytes {start}-{end}/{length}");
         }
 
-        context.Response.ContentLength = file.Content.Length - start;
-        var end = hit == 1 && file.Fault == DemoFault.DropOnce
-            ? (int)start + ((file.Content.Length - (int)start) / 2)
-            : file.Content.Length;
-        await WritePacedAsync(context, file.Content.AsMemory((int)start, end - (int)start));
-        if (end < file.Content.Length)
-        {
-            context.Abort();
-        }
+        return response.With("ETag", etag).With("Last-Modified", LastModified).With("Accept-Ranges", "bytes");
     }
 
-    // Paced like a real remote server (about 2 MiB/s per connection), so the live view has something to show.
-    private static async Task WritePacedAsync(HttpContext context, ReadOnlyMemory<byte> body)
-    {
-        const int chunk = 64 * 1024;
-        for (var offset = 0; offset < body.Length; offset += chunk)
-        {
-            await context.Response.Body.WriteAsync(body.Slice(offset, Math.Min(chunk, body.Length - offset)), context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            await Task.Delay(TimeSpan.FromMilliseconds(30), context.RequestAborted);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

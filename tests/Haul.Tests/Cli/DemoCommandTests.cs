@@ -38,5 +38,31 @@ public sealed class DemoCommandTests
 
         lines.ShouldNotContain(line => line.GetProperty("url").GetString()!.Contains("private", StringComparison.Ordinal));
         Directory.EnumerateFiles(temp.Out).Count().ShouldBe(40);
+
+        // Every demo file on disk is exactly the one the site generated, whatever fault it played.
+        foreach (var file in DemoSite.GenerateFiles())
+        {
+            TestData.FileSha256(Path.Combine(temp.Out, Path.GetFileName(file.Path))).ShouldBe(file.Sha256, file.Path);
+        }
+    }
+
+    [Fact]
+    public async Task Demo_Text_PrintsItsLinesAndSummaries()
+    {
+        using var temp = new TempDirectory();
+
+        var run = await CliRun.RunAsync("demo", "-d", temp.Out);
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        run.Error.ShouldContain($"haul demo: 40 files from http://127.0.0.1:");
+        run.Error.ShouldContain($"into {temp.Out} (a few drop the connection or answer 503 once)");
+        run.Error.ShouldContain("503 Service Unavailable");
+        run.Error.ShouldContain("haul: 40 done, 0 skipped, 0 failed;");
+        run.Error.ShouldContain("(robots.txt keeps it out of /gallery/private/)");
+        run.Error.ShouldContain("haul: 24 done, 0 skipped, 0 failed;");
+        foreach (var file in DemoSite.GenerateFiles())
+        {
+            TestData.FileSha256(Path.Combine(temp.Out, Path.GetFileName(file.Path))).ShouldBe(file.Sha256, file.Path);
+        }
     }
 }
