@@ -106,8 +106,10 @@ internal sealed class PartFile : IDisposable
                 handle = File.OpenHandle(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.Asynchronous);
                 Existed = false;
             }
-            catch (IOException) when (File.Exists(Path) || NoFollow.IsLink(Path))
+            catch (IOException taken) when (IsAlreadyThere(taken) || File.Exists(Path) || NoFollow.IsLink(Path))
             {
+                // It existed at the create; its holder may have renamed it away since, so the open
+                // below can find nothing: that is the FileNotFoundException retried below.
                 NoFollow.Check(Path);
                 try
                 {
@@ -144,6 +146,10 @@ internal sealed class PartFile : IDisposable
             }
         }
     }
+
+    /// <summary>The exclusive create failed because the name was taken (EEXIST; ERROR_FILE_EXISTS, ERROR_ALREADY_EXISTS).</summary>
+    private static bool IsAlreadyThere(IOException ex) =>
+        ex.HResult is 17 or unchecked((int)0x80070050) or unchecked((int)0x800700B7);
 
     private static bool IsSharingViolation(IOException ex) =>
         ex.HResult is 11 or 35 or 32 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
