@@ -26,6 +26,9 @@ internal sealed partial class ResumableTransfer(
     /// <summary>Every request of every attempt goes out through it.</summary>
     private readonly RequestSender _sender = new(client, options, events);
 
+    /// <summary>Verifies a finished body on disk and gives it its final name.</summary>
+    private readonly PartCommit _commit = new(names, deduplicator, options.AllowOverwrite);
+
     /// <summary>The run's bandwidth limit (<c>--limit-rate</c>), one bucket shared by every transfer.</summary>
     private readonly TokenBucket? _rateLimit = options.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null;
 
