@@ -1,7 +1,6 @@
 using Haul.Errors;
 using Haul.Journal;
 using Haul.Progress;
-using Haul.Scheduling;
 using Haul.Storage;
 
 namespace Haul.Transfer;
@@ -19,7 +18,7 @@ internal sealed partial class ResumableTransfer(
     JournalRecorder? journal,
     DownloadArchive? archive,
     ContentDeduplicator? deduplicator,
-    HostPacer? pacer,
+    IHostBackOff? pacer,
     TimeProvider timeProvider,
     Events.EventHub? events = null)
 {
