@@ -41,9 +41,7 @@ internal static class CrawlQueue
                 return ExitCodes.SomeFailed;
             }
 
-            var settings = CrawlSettings.From(crawlOptions, downloadOptions.UserAgent).ToJson();
-            if (!await connection.Database.StringSetAsync(connection.Keys.Crawl, settings, when: StackExchange.Redis.When.NotExists)
-                && (string?)await connection.Database.StringGetAsync(connection.Keys.Crawl) != settings)
+            if (!await connection.JoinCrawlAsync(CrawlSettings.From(crawlOptions, downloadOptions.UserAgent)))
             {
                 await io.Error.WriteLineAsync($"haul: joining the crawl {address}; its own settings apply, not these flags.");
             }

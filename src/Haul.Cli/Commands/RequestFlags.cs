@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Haul.Cli.Config;
 using Haul.Http;
 
 namespace Haul.Cli.Commands;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Help;
-using Haul.Cli.Commands;
 using Haul.Http;
 
 namespace Haul.Cli.Config;

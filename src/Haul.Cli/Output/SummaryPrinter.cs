@@ -1,6 +1,5 @@
 namespace Haul.Cli.Output;
 
-using Haul.Cli.Running;
 
 /// <summary>The closing lines of a run: counts, bytes, average speed, and every failure with its kind.</summary>
 internal static class SummaryPrinter

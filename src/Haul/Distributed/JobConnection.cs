@@ -66,6 +66,17 @@ internal sealed class JobConnection : IAsyncDisposable
     public Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values) =>
         Database.ScriptEvaluateAsync(script, keys, values);
 
+    /// <summary>
+    /// Stores a crawl's settings with the job unless the job has a crawl of its own already: the
+    /// first crawler's settings hold for all. True when <paramref name="settings"/> are the job's.
+    /// </summary>
+    public async Task<bool> JoinCrawlAsync(CrawlSettings settings)
+    {
+        var json = settings.ToJson();
+        return await Database.StringSetAsync(Keys.Crawl, json, when: When.NotExists).ConfigureAwait(false)
+            || (string?)await Database.StringGetAsync(Keys.Crawl).ConfigureAwait(false) == json;
+    }
+
     public async Task<bool> IsClosedAsync() => await Database.HashGetAsync(Keys.Meta, "closed").ConfigureAwait(false) == "1";
 
     public Task CloseAsync() => Database.HashSetAsync(Keys.Meta, "closed", "1");

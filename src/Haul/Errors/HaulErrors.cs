@@ -9,7 +9,7 @@ internal static class HaulErrors
 {
     public static HaulException FromSendFailure(string url, Uri uri, HttpRequestException ex)
     {
-        if (FindInner<Transfer.MalformedReplyException>(ex) is { } malformed)
+        if (FindInner<MalformedReplyException>(ex) is { } malformed)
         {
             return ProtocolViolation(url, $"{Authority(uri)} sent a malformed reply to {url}: {malformed.Message}.", ex);
         }
@@ -50,7 +50,7 @@ internal static class HaulErrors
 
     public static ProtocolException BodyInterrupted(string url, Uri uri, long received, long? expected, Exception inner)
     {
-        if (FindInner<Transfer.MalformedReplyException>(inner) is { } malformed)
+        if (FindInner<MalformedReplyException>(inner) is { } malformed)
         {
             return ProtocolViolation(url, $"The reply for {url} from {Authority(uri)} is malformed: {malformed.Message}.", inner);
         }

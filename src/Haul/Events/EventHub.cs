@@ -1,4 +1,3 @@
-using Haul.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Haul.Events;
@@ -8,7 +7,7 @@ namespace Haul.Events;
 /// to the reporters: the metrics, the optional <see cref="ILogger"/> and the downloader's
 /// subscribers. Raising never throws into a transfer.
 /// </summary>
-internal sealed class EventHub(TimeProvider timeProvider, ILogger? logger, HaulMetrics metrics)
+internal sealed class EventHub(TimeProvider timeProvider, ILogger? logger, IEventObserver metrics)
 {
     private readonly EventLog? _log = logger is null ? null : new EventLog(logger);
     private long _nextId;
@@ -18,8 +17,6 @@ internal sealed class EventHub(TimeProvider timeProvider, ILogger? logger, HaulM
 
     /// <summary>Who subscribers see as the sender.</summary>
     public object? Sender { get; set; }
-
-    public HaulMetrics Metrics { get; } = metrics;
 
     /// <summary>Exceptions thrown by subscribers, caught so that no transfer ever sees them.</summary>
     public long SubscriberFailures => Interlocked.Read(ref _subscriberFailures);
@@ -33,7 +30,7 @@ internal sealed class EventHub(TimeProvider timeProvider, ILogger? logger, HaulM
 
     public void Raise(DownloadEvent downloadEvent)
     {
-        Metrics.Observe(downloadEvent);
+        metrics.Observe(downloadEvent);
         try
         {
             _log?.Write(downloadEvent);
@@ -59,7 +56,7 @@ internal sealed class EventHub(TimeProvider timeProvider, ILogger? logger, HaulM
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Interlocked.Increment(ref _subscriberFailures);
-                Metrics.SubscriberFailed();
+                metrics.SubscriberFailed();
                 try
                 {
                     _log?.SubscriberFailed(downloadEvent, ex);

@@ -10,7 +10,7 @@ namespace Haul.Metrics;
 /// counter of the hot path). Names follow the OpenTelemetry conventions: dotted lower case, units
 /// in UCUM (<c>By</c>, <c>s</c>), a failure's kind in the <c>error.type</c> tag.
 /// </summary>
-internal sealed class HaulMetrics : IDisposable
+internal sealed class HaulMetrics : IDisposable, IEventObserver
 {
     public const string MeterName = "Haul";
 

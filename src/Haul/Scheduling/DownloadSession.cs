@@ -30,7 +30,10 @@ internal static class DownloadSession
         await using var archive = options.ArchivePath is { } archivePath ? new DownloadArchive(archivePath) : null;
         using var actions = new ActionPipeline(Actions(options, timeProvider), options.MaxConcurrentActions);
         var recorder = journal is null ? null : new JournalRecorder(journal, options.Directory, timeProvider, tracker.JournalFailed);
-        var deduplicator = options.Dedupe ? new ContentDeduplicator(recorder, archive, options.Directory) : null;
+        var deduplicator = options.Dedupe
+            ? new ContentDeduplicator(sha256 => (journal?.FindBySha256(sha256).Select(entry => Path.Combine(options.Directory, entry.Path)) ?? [])
+                .Concat(archive?.FindBySha256(sha256).Select(entry => entry.Path) ?? []))
+            : null;
         var names = new NameReservations();
         var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, recorder, archive, deduplicator, pacer, timeProvider, events);
         var planner = new DownloadPlanner(options, names, recorder, archive);

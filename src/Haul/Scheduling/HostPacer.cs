@@ -7,7 +7,7 @@ namespace Haul.Scheduling;
 /// host wait when it answers 429 or 503 with <c>Retry-After</c>, not just the request that got it.
 /// With <paramref name="shared"/> the pacing is a job's, across all of its workers.
 /// </summary>
-internal sealed class HostPacer(TimeSpan defaultDelay, TimeProvider timeProvider, ISharedHostPacing? shared = null)
+internal sealed class HostPacer(TimeSpan defaultDelay, TimeProvider timeProvider, ISharedHostPacing? shared = null) : Transfer.IHostBackOff
 {
     private readonly ConcurrentDictionary<string, HostState> _hosts = new(StringComparer.OrdinalIgnoreCase);
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Haul.Journal;
 
 namespace Haul.Storage;
 
@@ -8,15 +7,14 @@ namespace Haul.Storage;
 /// shared archive: same SHA-256, same size, still on disk, not a symbolic link, and still those
 /// bytes: a file can be rewritten in place after it was recorded, so a candidate of the right
 /// length is hashed again before anything is linked to it. Only candidates reach that read.
+/// The records are asked through <paramref name="candidates"/>: the paths they know for a SHA-256.
 /// </summary>
-internal sealed class ContentDeduplicator(JournalRecorder? journal, DownloadArchive? archive, string root)
+internal sealed class ContentDeduplicator(Func<string, IEnumerable<string>> candidates)
 {
     public string? FindTwin(string sha256, long size, string exclude)
     {
-        var candidates = (journal?.Journal.FindBySha256(sha256).Select(entry => Path.Combine(root, entry.Path)) ?? [])
-            .Concat(archive?.FindBySha256(sha256).Select(entry => entry.Path) ?? []);
         var excluded = Path.GetFullPath(exclude);
-        return candidates.FirstOrDefault(candidate =>
+        return candidates(sha256).FirstOrDefault(candidate =>
             !string.Equals(Path.GetFullPath(candidate), excluded, StringComparison.Ordinal)
             && new FileInfo(candidate) is { Exists: true, LinkTarget: null } info
             && info.Length == size

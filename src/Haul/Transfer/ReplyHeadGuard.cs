@@ -1,4 +1,5 @@
 using System.Text;
+using Haul.Errors;
 
 namespace Haul.Transfer;
 

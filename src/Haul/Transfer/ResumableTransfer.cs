@@ -1,7 +1,6 @@
 using Haul.Errors;
 using Haul.Journal;
 using Haul.Progress;
-using Haul.Scheduling;
 using Haul.Storage;
 
 namespace Haul.Transfer;
@@ -19,12 +18,15 @@ internal sealed partial class ResumableTransfer(
     JournalRecorder? journal,
     DownloadArchive? archive,
     ContentDeduplicator? deduplicator,
-    HostPacer? pacer,
+    IHostBackOff? pacer,
     TimeProvider timeProvider,
     Events.EventHub? events = null)
 {
     /// <summary>Every request of every attempt goes out through it.</summary>
     private readonly RequestSender _sender = new(client, options, events);
+
+    /// <summary>Verifies a finished body on disk and gives it its final name.</summary>
+    private readonly PartCommit _commit = new(names, deduplicator, options.AllowOverwrite);
 
     /// <summary>The run's bandwidth limit (<c>--limit-rate</c>), one bucket shared by every transfer.</summary>
     private readonly TokenBucket? _rateLimit = options.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null;

@@ -1,5 +1,6 @@
 using System.Text;
 using Haul.Transfer;
+using Haul.Errors;
 
 namespace Haul.Tests.Transfer;
 

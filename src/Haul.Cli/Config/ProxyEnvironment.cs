@@ -1,4 +1,4 @@
-namespace Haul.Cli.Commands;
+namespace Haul.Cli.Config;
 
 /// <summary>
 /// The proxies a run uses: <c>--proxy</c> for every request when given (<c>''</c> for none), else

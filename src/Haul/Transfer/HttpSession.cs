@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using Haul.Transfer;
+using Haul.Http;
 
-namespace Haul.Http;
+namespace Haul.Transfer;
 
 /// <summary>
 /// The HTTP side of a <see cref="Downloader"/>: the one client over the one connection pool, with

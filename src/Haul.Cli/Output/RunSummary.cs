@@ -1,6 +1,6 @@
 using Haul.Errors;
 
-namespace Haul.Cli.Running;
+namespace Haul.Cli.Output;
 
 /// <summary>What a run did, gathered from its results for the closing summary and the exit code.</summary>
 internal sealed class RunSummary
