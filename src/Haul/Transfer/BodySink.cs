@@ -36,11 +36,15 @@ internal sealed class BodySink : IAsyncDisposable
     /// <summary>The file position of <c>_buffer[_start]</c>: everything before it is written.</summary>
     private long _position;
 
-    public BodySink(SafeFileHandle file, long offset, BodyDigest digest, int firstSize, int largeSize, ArrayPool<byte>? pool = null)
+    /// <summary>The file position where the body ends, when its length was announced.</summary>
+    private readonly long? _end;
+
+    public BodySink(SafeFileHandle file, long offset, BodyDigest digest, int firstSize, int largeSize, ArrayPool<byte>? pool = null, long? end = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(firstSize, 1);
         _file = file;
         _position = offset;
+        _end = end;
         _digest = digest;
         _pool = pool ?? ArrayPool<byte>.Shared;
         _largeSize = Math.Max(firstSize, largeSize);
@@ -63,6 +67,12 @@ internal sealed class BodySink : IAsyncDisposable
 
     /// <summary>The buffer is full: the next <see cref="NextSpaceAsync"/> writes it and moves on.</summary>
     public bool IsFull => _filled == _size;
+
+    /// <summary>
+    /// Whether gathered bytes are worth writing while the next read waits: not when the rest of an
+    /// announced body fits in the buffer, so a small body costs one write however it was sliced.
+    /// </summary>
+    public bool WorthWritingWhileWaiting => HasUnwritten && !(_end is { } end && end - _position <= _size - _start);
 
     /// <summary>Whether hashing runs on another thread (the stream reached the large buffer size).</summary>
     public bool HashesOffPath => _offPath is not null;

@@ -35,8 +35,8 @@ internal sealed partial class ResumableTransfer
     /// <summary>
     /// Streams the body into the file from <paramref name="offset"/>; returns the bytes received.
     /// What arrives is gathered in a pooled buffer and written when the buffer is full, the body
-    /// ends, or the network has nothing more at hand (then the write overlaps the wait): a small
-    /// file costs one write however the network sliced it.
+    /// ends, or the network has nothing more at hand and the rest will not fit in the buffer (then
+    /// the write overlaps the wait): a small file costs one write however the network sliced it.
     /// </summary>
     private async Task<long> CopyBodyAsync(
         TransferState state,
@@ -50,7 +50,7 @@ internal sealed partial class ResumableTransfer
         var limit = Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, _rateLimit?.ChunkLimit ?? int.MaxValue);
         var large = Math.Max(options.BufferSize, LargeReceiveBuffer);
         var first = (response.Content.Headers.ContentLength ?? 0) >= LargeBody ? large : Math.Min(options.BufferSize, FirstReceiveBuffer);
-        var sink = new BodySink(file, offset, state.Digest, first, large);
+        var sink = new BodySink(file, offset, state.Digest, first, large, end: offset + response.Content.Headers.ContentLength);
         await using (sink.ConfigureAwait(false))
         {
             var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
@@ -71,7 +71,7 @@ internal sealed partial class ResumableTransfer
                     try
                     {
                         var reading = body.ReadAsync(space[..want], token);
-                        if (!reading.IsCompleted && sink.HasUnwritten)
+                        if (!reading.IsCompleted && sink.WorthWritingWhileWaiting)
                         {
                             // Nothing more at hand: write what is gathered while the next bytes travel.
                             await WriteWhileReadingAsync(state, sink, reading, cancellationToken).ConfigureAwait(false);

@@ -184,6 +184,26 @@ public sealed class BodySinkTests
         }
     }
 
+    [Theory]
+    [InlineData(16_384L, false)] // the whole announced body fits: one write at its end
+    [InlineData(16_385L, true)]  // it does not: what is gathered goes to disk while the rest travels
+    [InlineData(null, true)]     // no length announced
+    public async Task WorthWritingWhileWaiting_BodyPartlyReceived_OnlyWhenTheRestDoesNotFitTheBuffer(long? length, bool expected)
+    {
+        using var temp = new TempDirectory();
+        using var digest = new BodyDigest(null);
+        using var file = File.OpenHandle(Path.Combine(temp.Root, "small.part"), FileMode.Create, FileAccess.ReadWrite);
+        var sink = new BodySink(file, 100, digest, 16_384, 1024 * 1024, new CountingPool(), end: 100 + length);
+        await using (sink)
+        {
+            sink.WorthWritingWhileWaiting.ShouldBeFalse(); // nothing gathered yet
+            await sink.NextSpaceAsync(TestContext.Current.CancellationToken);
+            sink.Advance(5000);
+
+            sink.WorthWritingWhileWaiting.ShouldBe(expected);
+        }
+    }
+
     /// <summary>Feeds <paramref name="body"/> through <paramref name="sink"/> in reads of random sizes, writing now and then as a read would wait.</summary>
     private static async Task FeedAsync(BodySink sink, byte[] body, Random random)
     {
