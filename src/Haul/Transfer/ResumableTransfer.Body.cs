@@ -13,16 +13,24 @@ internal sealed partial class ResumableTransfer
     /// </summary>
     internal const int MetadataThreshold = 1024 * 1024;
 
-    /// <summary>A body at least this long is copied through <see cref="LargeBodyBuffer"/>.</summary>
+    /// <summary>A body announced at least this long starts with the large buffer and hashes off the receive path at once.</summary>
     private const long LargeBody = 8L * 1024 * 1024;
 
-    private const int LargeBodyBuffer = 256 * 1024;
+    /// <summary>
+    /// The first receive buffer of a body not announced large: a few KiB, so that thousands of slow
+    /// transfers in flight cost little; it grows (see <see cref="BodySink"/>) only for a stream
+    /// that fills it in one read.
+    /// </summary>
+    internal const int FirstReceiveBuffer = 16 * 1024;
+
+    /// <summary>The largest receive buffer: fewer reads, writes and hand-offs per byte on a fast stream.</summary>
+    internal const int LargeReceiveBuffer = 1024 * 1024;
 
     /// <summary>
-    /// Streams the body into the file from <paramref name="offset"/> through one pooled buffer;
-    /// returns the bytes received. What arrives is gathered in the buffer and written when the
-    /// buffer is full, the body ends, or the network has nothing more at hand (then the write
-    /// overlaps the wait): a small file costs one write however the network sliced it.
+    /// Streams the body into the file from <paramref name="offset"/>; returns the bytes received.
+    /// What arrives is gathered in a pooled buffer and written when the buffer is full, the body
+    /// ends, or the network has nothing more at hand and the rest will not fit in the buffer (then
+    /// the write overlaps the wait): a small file costs one write however the network sliced it.
     /// </summary>
     private async Task<long> CopyBodyAsync(
         TransferState state,
@@ -33,41 +41,34 @@ internal sealed partial class ResumableTransfer
         CancellationToken token,
         CancellationToken cancellationToken)
     {
-        var readSize = ReadSize(state);
-        // A large body gets a larger buffer: fewer, larger writes, and fewer hand-offs between threads.
-        var size = (response.Content.Headers.ContentLength ?? 0) >= LargeBody ? Math.Max(options.BufferSize, LargeBodyBuffer) : options.BufferSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(size);
-        var position = offset;
-        var start = 0;
-        var filled = 0;
-        try
+        var limit = Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, _rateLimit?.ChunkLimit ?? int.MaxValue);
+        var large = Math.Max(options.BufferSize, LargeReceiveBuffer);
+        var first = (response.Content.Headers.ContentLength ?? 0) >= LargeBody ? large : Math.Min(options.BufferSize, FirstReceiveBuffer);
+        var sink = new BodySink(file, offset, state.Digest, first, large, end: offset + response.Content.Headers.ContentLength);
+        await using (sink.ConfigureAwait(false))
         {
             var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
                 while (true)
                 {
-                    if (filled == size)
+                    if (sink.IsFull)
                     {
-                        await WriteChunkAsync(state, file, buffer.AsMemory(start, filled - start), position, cancellationToken).ConfigureAwait(false);
-                        position += filled - start;
-                        start = filled = 0;
+                        await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
                     }
 
-                    var want = Math.Min(readSize, size - filled);
+                    var space = await StoreAsync(state, sink.NextSpaceAsync(cancellationToken)).ConfigureAwait(false);
+                    var want = Math.Min(limit, space.Length);
                     await ThrottleAsync(state, want, cancellationToken).ConfigureAwait(false);
                     idle.CancelAfter(options.IdleTimeout);
                     int read;
                     try
                     {
-                        var reading = body.ReadAsync(buffer.AsMemory(filled, want), token);
-                        if (!reading.IsCompleted && filled > start)
+                        var reading = body.ReadAsync(space[..want], token);
+                        if (!reading.IsCompleted && sink.WorthWritingWhileWaiting)
                         {
                             // Nothing more at hand: write what is gathered while the next bytes travel.
-                            var pending = buffer.AsMemory(start, filled - start);
-                            start = filled;
-                            await WriteWhileReadingAsync(state, file, pending, position, reading, cancellationToken).ConfigureAwait(false);
-                            position += pending.Length;
+                            await WriteWhileReadingAsync(state, sink, reading, cancellationToken).ConfigureAwait(false);
                         }
 
                         read = await reading.ConfigureAwait(false);
@@ -79,11 +80,11 @@ internal sealed partial class ResumableTransfer
                     catch (Exception ex) when (ex is IOException or HttpRequestException)
                     {
                         // Keep what arrived before the break: the next attempt resumes after it.
-                        await WriteChunkAsync(state, file, buffer.AsMemory(start, filled - start), position, cancellationToken).ConfigureAwait(false);
+                        await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
                         throw HaulErrors.BodyInterrupted(
                             state.Url,
                             response.RequestMessage?.RequestUri ?? state.Target.Uri,
-                            state.Digest.Length,
+                            sink.Written,
                             state.Progress.Snapshot().Length,
                             ex);
                     }
@@ -91,16 +92,16 @@ internal sealed partial class ResumableTransfer
                     Unthrottle(state, want - read);
                     if (read == 0)
                     {
-                        await WriteChunkAsync(state, file, buffer.AsMemory(start, filled - start), position, cancellationToken).ConfigureAwait(false);
-                        return position + filled - start - offset;
+                        await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
+                        return sink.Written - offset;
                     }
 
-                    filled += read;
-                    if (options.MaxFileSize is { } maxFileSize && position + filled - start > maxFileSize)
+                    sink.Advance(read);
+                    if (options.MaxFileSize is { } maxFileSize && sink.Received > maxFileSize)
                     {
                         // No length was announced (or it lied): the body is stopped where it passes the limit.
                         state.Part.Delete();
-                        throw HaulErrors.TooLarge(state.Url, position + filled - start, maxFileSize, announced: false);
+                        throw HaulErrors.TooLarge(state.Url, sink.Received, maxFileSize, announced: false);
                     }
 
                     state.Progress.Advance(read);
@@ -108,18 +109,14 @@ internal sealed partial class ResumableTransfer
                 }
             }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
-    /// <summary>Writes <paramref name="data"/> while a read is under way; a failed write leaves the read to be observed, not lost.</summary>
-    private async ValueTask WriteWhileReadingAsync(TransferState state, SafeFileHandle file, ReadOnlyMemory<byte> data, long position, ValueTask<int> reading, CancellationToken cancellationToken)
+    /// <summary>Writes what <paramref name="sink"/> gathered while a read is under way; a failed write leaves the read to be observed, not lost.</summary>
+    private async ValueTask WriteWhileReadingAsync(TransferState state, BodySink sink, ValueTask<int> reading, CancellationToken cancellationToken)
     {
         try
         {
-            await WriteChunkAsync(state, file, data, position, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -128,27 +125,37 @@ internal sealed partial class ResumableTransfer
         }
     }
 
-    /// <summary>Writes <paramref name="data"/> at <paramref name="position"/> and hashes it.</summary>
-    private async ValueTask WriteChunkAsync(TransferState state, SafeFileHandle file, ReadOnlyMemory<byte> data, long position, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes what <paramref name="sink"/> gathered, on this thread: a write into the page cache
+    /// costs less than the hop to the thread pool and back that an asynchronous one takes.
+    /// </summary>
+    private async ValueTask WriteAsync(TransferState state, BodySink sink, CancellationToken cancellationToken)
     {
-        if (data.IsEmpty)
-        {
-            return;
-        }
-
         try
         {
-            await RandomAccess.WriteAsync(file, data, position, cancellationToken).ConfigureAwait(false);
+            sink.Write();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }
 
-        state.Digest.Append(data.Span);
-        if (!state.Part.MetadataSaved && state.Digest.Length >= MetadataThreshold)
+        if (!state.Part.MetadataSaved && sink.Written >= MetadataThreshold)
         {
             await WriteStorageAsync(state, () => state.Part.SaveMetadataAsync(cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Awaits a step of the sink that may write (a full buffer), turning an I/O failure into a storage error.</summary>
+    private static async ValueTask<T> StoreAsync<T>(TransferState state, ValueTask<T> step)
+    {
+        try
+        {
+            return await step.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }
     }
 

@@ -1,0 +1,180 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+
+namespace Haul.Transfer;
+
+/// <summary>
+/// Where a body goes as it arrives: gathered in a pooled buffer, written at its place in the file
+/// by the receiving thread (a pwrite into the page cache costs less than a hand-off to another
+/// thread and back), and hashed in the order written. The first buffer is small, so that thousands
+/// of slow transfers stay cheap; it doubles each time a single read fills it whole, up to the large
+/// size. A stream that reaches the large size is fast, and its hashing moves off the receive path
+/// to another core (<see cref="OffPathDigest"/>).
+/// </summary>
+internal sealed class BodySink : IAsyncDisposable
+{
+    /// <summary>Large buffers one transfer has out at once while hashing is off the path: one being filled, the others written and waiting for the hasher.</summary>
+    internal const int OffPathBuffers = 4;
+
+    private readonly SafeFileHandle _file;
+    private readonly BodyDigest _digest;
+    private readonly ArrayPool<byte> _pool;
+    private readonly int _largeSize;
+    private OffPathDigest? _offPath;
+    private byte[]? _buffer;
+    private int _size;
+
+    /// <summary>The first byte of the buffer not yet written.</summary>
+    private int _start;
+
+    /// <summary>The first byte of the buffer not yet received.</summary>
+    private int _filled;
+
+    /// <summary>Reads into the current buffer: one that a single read filled is too small for the stream.</summary>
+    private int _reads;
+
+    /// <summary>The file position of <c>_buffer[_start]</c>: everything before it is written.</summary>
+    private long _position;
+
+    /// <summary>The file position where the body ends, when its length was announced.</summary>
+    private readonly long? _end;
+
+    public BodySink(SafeFileHandle file, long offset, BodyDigest digest, int firstSize, int largeSize, ArrayPool<byte>? pool = null, long? end = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstSize, 1);
+        _file = file;
+        _position = offset;
+        _end = end;
+        _digest = digest;
+        _pool = pool ?? ArrayPool<byte>.Shared;
+        _largeSize = Math.Max(firstSize, largeSize);
+        _size = firstSize;
+        _buffer = _pool.Rent(_size);
+        if (_size >= _largeSize)
+        {
+            _offPath = new OffPathDigest(_digest, _pool, OffPathBuffers);
+        }
+    }
+
+    /// <summary>The file position up to which the body is written.</summary>
+    public long Written => _position;
+
+    /// <summary>The file position up to which the body is received (written or gathered).</summary>
+    public long Received => _position + _filled - _start;
+
+    /// <summary>Bytes received and not yet written.</summary>
+    public bool HasUnwritten => _filled > _start;
+
+    /// <summary>The buffer is full: the next <see cref="NextSpaceAsync"/> writes it and moves on.</summary>
+    public bool IsFull => _filled == _size;
+
+    /// <summary>
+    /// Whether gathered bytes are worth writing while the next read waits: not when the rest of an
+    /// announced body fits in the buffer, so a small body costs one write however it was sliced.
+    /// </summary>
+    public bool WorthWritingWhileWaiting => HasUnwritten && !(_end is { } end && end - _position <= _size - _start);
+
+    /// <summary>Whether hashing runs on another thread (the stream reached the large buffer size).</summary>
+    public bool HashesOffPath => _offPath is not null;
+
+    /// <summary>The current buffer's size.</summary>
+    public int BufferSize => _size;
+
+    /// <summary>Room for the next read: the rest of the buffer, or a fresh one when it is full (its bytes are written first).</summary>
+    public async ValueTask<Memory<byte>> NextSpaceAsync(CancellationToken cancellationToken)
+    {
+        if (_filled == _size)
+        {
+            Write();
+            await NextBufferAsync(grow: _reads == 1, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _buffer.AsMemory(_filled, _size - _filled);
+    }
+
+    /// <summary>Counts <paramref name="read"/> bytes as received into the space <see cref="NextSpaceAsync"/> gave.</summary>
+    public void Advance(int read)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(read, _size - _filled);
+        _filled += read;
+        _reads++;
+    }
+
+    /// <summary>
+    /// Writes what is gathered at its place in the file and hashes it (or hands it to the hasher).
+    /// A failed write throws the I/O error and leaves the digest where it was.
+    /// </summary>
+    public void Write()
+    {
+        var length = _filled - _start;
+        if (length == 0)
+        {
+            return;
+        }
+
+        var buffer = _buffer!;
+        RandomAccess.Write(_file, buffer.AsSpan(_start, length), _position);
+        if (_offPath is { } offPath)
+        {
+            offPath.Hash(buffer, _start, length);
+        }
+        else
+        {
+            _digest.Append(buffer.AsSpan(_start, length));
+        }
+
+        _position += length;
+        _start = _filled;
+    }
+
+    /// <summary>Waits for the hasher to pass every byte written and gives every buffer back: the digest then covers exactly the bytes written.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        var buffer = _buffer;
+        _buffer = null;
+        if (_offPath is { } offPath)
+        {
+            if (buffer is not null)
+            {
+                offPath.Release(buffer);
+            }
+
+            await offPath.DisposeAsync().ConfigureAwait(false);
+        }
+        else if (buffer is not null)
+        {
+            _pool.Return(buffer);
+        }
+    }
+
+    /// <summary>Moves on to a fresh buffer once the current one is written: twice the size when one read filled it.</summary>
+    private async ValueTask NextBufferAsync(bool grow, CancellationToken cancellationToken)
+    {
+        var size = grow ? (int)Math.Min(2L * _size, _largeSize) : _size;
+        _start = _filled = _reads = 0;
+        if (_offPath is null && size == _size)
+        {
+            // Hashed already: the same buffer serves again.
+            return;
+        }
+
+        var old = _buffer!;
+        _buffer = null;
+        if (_offPath is { } offPath)
+        {
+            offPath.Release(old);
+            await offPath.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            _pool.Return(old);
+            if (size >= _largeSize)
+            {
+                _offPath = new OffPathDigest(_digest, _pool, OffPathBuffers);
+            }
+        }
+
+        _size = size;
+        _buffer = _pool.Rent(size);
+    }
+}
