@@ -35,10 +35,11 @@ internal static class DatasetCommand
         var disallowed = new Option<string>("--disallowed-header-directives") { Description = "X-Robots-Tag directives that refuse a picture, comma-separated ('' for none).", DefaultValueFactory = _ => string.Join(',', DatasetRunOptions.DefaultDisallowedHeaderDirectives) };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Picture downloads in flight at once.");
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
+        var retryFailed = new Option<bool>("--retry-failed") { Description = "Fetch the failed samples of complete shards again and rewrite those shards (atomically)." };
         var command = new Command("dataset", "Build an image data set (img2dataset's layout) from URL lists with captions.")
         {
             input, outputFolder, inputFormat, urlCol, captionCol, additional, outputFormat, perShard, imageSize, resizeMode, onlyIfBigger,
-            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost,
+            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost, retryFailed,
         };
         var attemptFlags = new AttemptFlags();
         attemptFlags.AddTo(command);
@@ -105,6 +106,7 @@ internal static class DatasetCommand
                 },
                 Engine = engine,
                 DisallowedHeaderDirectives = List(parseResult.GetValue(disallowed)),
+                RetryFailed = parseResult.GetValue(retryFailed),
             };
 
             return await RunAsync(parseResult.GetValue(input)!, inputOptions, options, io, cancellationToken);
@@ -119,8 +121,9 @@ internal static class DatasetCommand
         using var pipeline = new DatasetPipeline(options);
         pipeline.ShardDone += report =>
         {
+            var retried = report.Retried > 0 ? $"{report.Retried} failed fetched again, " : string.Empty;
             var line = report.Stats is { } stats
-                ? $"haul: shard {report.Name}: {Counts(stats.Count, stats.Successes, stats.ErrorKinds)}, {Rate(stats.Count, (stats.End - stats.Start).TotalSeconds)}"
+                ? $"haul: shard {report.Name}: {retried}{Counts(stats.Count, stats.Successes, stats.ErrorKinds)}, {Rate(stats.Count, (stats.End - stats.Start).TotalSeconds)}"
                 : $"haul: shard {report.Name}: already complete, skipped";
             // Shards finish one after another, on the run's own flow: no two lines at once.
             io.Error.WriteLine(line);
@@ -139,7 +142,7 @@ internal static class DatasetCommand
 
         var seconds = time.GetElapsedTime(started).TotalSeconds;
         await io.Error.WriteLineAsync(
-            $"haul: done: {summary.WrittenShards} shards written, {summary.SkippedShards} already complete; {Counts(summary.Samples, summary.Successes, summary.ErrorKinds)}, {Rate(summary.Samples, seconds)}");
+             $"haul: done: {summary.WrittenShards} shards written{(summary.RetriedShards > 0 ? $" ({summary.RetriedShards} rewritten with failed samples fetched again)" : string.Empty)}, {summary.SkippedShards} already complete; {Counts(summary.Samples, summary.Successes, summary.ErrorKinds)}, {Rate(summary.Samples, seconds)}");
         return ExitCodes.Success;
     }
 

@@ -8,7 +8,7 @@ namespace Haul.Datasets;
 /// engine's limits), decodes and resizes them (bounded by <see cref="DatasetRunOptions.MaxConcurrentProcessing"/>)
 /// and writes the shard atomically. A complete shard (its stats file exists) is skipped, never fetched again.
 /// </summary>
-internal sealed class DatasetPipeline : IDisposable
+internal sealed partial class DatasetPipeline : IDisposable
 {
     private readonly DatasetRunOptions _options;
     private readonly IImageProcessor _processor;
@@ -40,12 +40,19 @@ internal sealed class DatasetPipeline : IDisposable
             Directory.Delete(_fetcher.Incoming, recursive: true);
         }
 
+        await DatasetShardCommit.RecoverAsync(_options.OutputFolder, _options.OutputFormat, _time, cancellationToken).ConfigureAwait(false);
+
         var summary = new DatasetRunSummary();
         await foreach (var shard in DatasetSharder.ShardAsync(samples, _options.SamplesPerShard, cancellationToken).ConfigureAwait(false))
         {
             var files = new DatasetShardFiles(_options.OutputFolder, shard.Number, _options.OutputFormat);
             if (files.IsComplete)
             {
+                if (_options.RetryFailed && await RetryFailedAsync(shard, files, summary, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 summary.SkippedShards++;
                 ShardDone?.Invoke(new DatasetShardReport(files.Name, Skipped: true, null));
                 continue;
@@ -63,7 +70,8 @@ internal sealed class DatasetPipeline : IDisposable
         return summary;
     }
 
-    private async Task<DatasetRecord[]> BuildAsync(DatasetShard shard, CancellationToken cancellationToken)
+    /// <summary>Fetches and processes the samples of <paramref name="shard"/> (only those at the indices in <paramref name="only"/>, when given; the others stay null).</summary>
+    private async Task<DatasetRecord[]> BuildAsync(DatasetShard shard, CancellationToken cancellationToken, IReadOnlySet<int>? only = null)
     {
         var records = new DatasetRecord[shard.Samples.Count];
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -76,7 +84,7 @@ internal sealed class DatasetPipeline : IDisposable
         var processing = new List<Task>();
         try
         {
-            await foreach (var fetched in _fetcher.FetchAsync(Keyed(shard), cancellationToken).ConfigureAwait(false))
+            await foreach (var fetched in _fetcher.FetchAsync(Keyed(shard, only), cancellationToken).ConfigureAwait(false))
             {
                 var at = index[fetched.Key];
                 if (fetched.Bytes is not { } bytes)
@@ -121,10 +129,15 @@ internal sealed class DatasetPipeline : IDisposable
         }
     }
 
-    private async IAsyncEnumerable<(DatasetSample Sample, string Key)> Keyed(DatasetShard shard)
+    private async IAsyncEnumerable<(DatasetSample Sample, string Key)> Keyed(DatasetShard shard, IReadOnlySet<int>? only)
     {
         for (var i = 0; i < shard.Samples.Count; i++)
         {
+            if (only is not null && !only.Contains(i))
+            {
+                continue;
+            }
+
             yield return (shard.Samples[i], DatasetKeys.Key(shard.Number, i, _options.SamplesPerShard));
         }
 
@@ -135,7 +148,11 @@ internal sealed class DatasetPipeline : IDisposable
 }
 
 /// <summary>One shard finished: written with these counts, or skipped because a previous run completed it.</summary>
-internal sealed record DatasetShardReport(string Name, bool Skipped, DatasetShardStats? Stats);
+internal sealed record DatasetShardReport(string Name, bool Skipped, DatasetShardStats? Stats)
+{
+    /// <summary>With <see cref="DatasetRunOptions.RetryFailed"/>: how many failed samples of this complete shard were fetched again.</summary>
+    public int Retried { get; init; }
+}
 
 /// <summary>The counts of a run over the shards it wrote.</summary>
 internal sealed class DatasetRunSummary
@@ -143,6 +160,9 @@ internal sealed class DatasetRunSummary
     public int WrittenShards { get; private set; }
 
     public int SkippedShards { get; set; }
+
+    /// <summary>Of <see cref="WrittenShards"/>, the complete shards rewritten with their failed samples fetched again.</summary>
+    public int RetriedShards { get; set; }
 
     public int Samples { get; private set; }
 

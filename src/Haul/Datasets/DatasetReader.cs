@@ -155,7 +155,7 @@ public static partial class DatasetReader
         return new DatasetItem(key, picture.Value, picture.Key, caption, metadata);
     }
 
-    private static async IAsyncEnumerable<(string Name, byte[] Content)> TarMembersAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    internal static async IAsyncEnumerable<(string Name, byte[] Content)> TarMembersAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferBytes, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))
@@ -199,7 +199,7 @@ public static partial class DatasetReader
         }
     }
 
-    private static async IAsyncEnumerable<(string Name, byte[] Content)> FolderMembersAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    internal static async IAsyncEnumerable<(string Name, byte[] Content)> FolderMembersAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var file in Directory.EnumerateFiles(path).Order(StringComparer.Ordinal))
         {
