@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Haul.Actions;
+using Haul.Cli.Output;
 using Haul.Datasets;
 
 namespace Haul.Cli.Commands;
@@ -35,11 +36,13 @@ internal static class DatasetCommand
         var disallowed = new Option<string>("--disallowed-header-directives") { Description = "X-Robots-Tag directives that refuse a picture, comma-separated ('' for none).", DefaultValueFactory = _ => string.Join(',', DatasetRunOptions.DefaultDisallowedHeaderDirectives) };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Picture downloads in flight at once.");
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
+        var progress = new Option<string>("--progress") { Description = "auto (a live line on a terminal, a plain line every few seconds otherwise) | bars | plain | none.", DefaultValueFactory = _ => "auto" };
+        progress.AcceptOnlyFromAmong("auto", "bars", "plain", "none");
         var retryFailed = new Option<bool>("--retry-failed") { Description = "Fetch the failed samples of complete shards again and rewrite those shards (atomically)." };
         var command = new Command("dataset", "Build an image data set (img2dataset's layout) from URL lists with captions.")
         {
             input, outputFolder, inputFormat, urlCol, captionCol, additional, outputFormat, perShard, imageSize, resizeMode, onlyIfBigger,
-            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost, retryFailed,
+            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost, retryFailed, progress,
         };
         var attemptFlags = new AttemptFlags();
         attemptFlags.AddTo(command);
@@ -109,30 +112,37 @@ internal static class DatasetCommand
                 RetryFailed = parseResult.GetValue(retryFailed),
             };
 
-            return await RunAsync(parseResult.GetValue(input)!, inputOptions, options, io, cancellationToken);
+            return await RunAsync(parseResult.GetValue(input)!, inputOptions, options, parseResult.GetValue(progress)!, io, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string input, DatasetInputOptions inputOptions, DatasetRunOptions options, CliIo io, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string input, DatasetInputOptions inputOptions, DatasetRunOptions options, string progress, CliIo io, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         var started = time.GetTimestamp();
         using var pipeline = new DatasetPipeline(options);
+        var live = progress == "bars" || (progress == "auto" && io.ErrorIsTerminal);
+        var view = new DatasetProgressView(pipeline.Progress.Snapshot, io.Error, time, TimeSpan.FromSeconds(5), live, io.Environment);
         pipeline.ShardDone += report =>
         {
             var retried = report.Retried > 0 ? $"{report.Retried} failed fetched again, " : string.Empty;
             var line = report.Stats is { } stats
                 ? $"haul: shard {report.Name}: {retried}{Counts(stats.Count, stats.Successes, stats.ErrorKinds)}, {Rate(stats.Count, (stats.End - stats.Start).TotalSeconds)}"
                 : $"haul: shard {report.Name}: already complete, skipped";
-            // Shards finish one after another, on the run's own flow: no two lines at once.
-            io.Error.WriteLine(line);
+            view.WriteLine(line);
         };
 
         DatasetRunSummary summary;
         try
         {
-            summary = await pipeline.RunAsync(DatasetSource.ReadAsync(input, inputOptions, cancellationToken), cancellationToken);
+            var run = pipeline.RunAsync(DatasetSource.ReadAsync(input, inputOptions, cancellationToken), cancellationToken);
+            if (progress != "none")
+            {
+                await view.ShowWhileAsync(run);
+            }
+
+            summary = await run;
         }
         catch (DatasetInputException ex)
         {

@@ -41,6 +41,7 @@ internal sealed partial class DatasetPipeline
         var pictures = parquetPictures is null
             ? await MemberPicturesAsync(files, extension, cancellationToken).ConfigureAwait(false)
             : null;
+        Progress.ShardStarted(files.Name);
         var records = await BuildAsync(shard, cancellationToken, failed).ConfigureAwait(false);
         for (var i = 0; i < rows.Length; i++)
         {
@@ -72,6 +73,7 @@ internal sealed partial class DatasetPipeline
         Directory.Delete(staging, recursive: true);
         summary.Add(stats);
         summary.RetriedShards++;
+        Progress.ShardFinished();
         ShardDone?.Invoke(new DatasetShardReport(files.Name, Skipped: false, stats) { Retried = failed.Count });
         return true;
     }

@@ -25,7 +25,11 @@ internal sealed partial class DatasetPipeline : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         Directory.CreateDirectory(options.OutputFolder);
         _fetcher = new DatasetFetcher(options.OutputFolder, options.Engine, options.DisallowedHeaderDirectives, _time);
+        Progress = new DatasetProgress(_time);
     }
+
+    /// <summary>The run's counts, updated as each sample finishes.</summary>
+    public DatasetProgress Progress { get; }
 
     /// <summary>Called after each shard is written or skipped.</summary>
     public event Action<DatasetShardReport>? ShardDone;
@@ -54,16 +58,19 @@ internal sealed partial class DatasetPipeline : IDisposable
                 }
 
                 summary.SkippedShards++;
+                Progress.ShardFinished();
                 ShardDone?.Invoke(new DatasetShardReport(files.Name, Skipped: true, null));
                 continue;
             }
 
             files.RemoveLeftovers();
+            Progress.ShardStarted(files.Name);
             var start = _time.GetUtcNow();
             var records = await BuildAsync(shard, cancellationToken).ConfigureAwait(false);
             var stats = DatasetShardStats.For(records, start, _time.GetUtcNow());
             await DatasetShardWriter.WriteAsync(files, records, _options.Image.EncodeFormat, stats, cancellationToken).ConfigureAwait(false);
             summary.Add(stats);
+            Progress.ShardFinished();
             ShardDone?.Invoke(new DatasetShardReport(files.Name, Skipped: false, stats));
         }
 
@@ -90,6 +97,7 @@ internal sealed partial class DatasetPipeline : IDisposable
                 if (fetched.Bytes is not { } bytes)
                 {
                     records[at] = new DatasetRecord(fetched.Sample, fetched.Key, null, null, fetched.Error, Downloaded: false);
+                    Progress.Add(records[at]);
                     continue;
                 }
 
@@ -99,6 +107,7 @@ internal sealed partial class DatasetPipeline : IDisposable
                     try
                     {
                         records[at] = Process(fetched, bytes);
+                        Progress.Add(records[at]);
                     }
                     finally
                     {
