@@ -38,11 +38,12 @@ internal static class DatasetCommand
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
         var progress = new Option<string>("--progress") { Description = "auto (a live line on a terminal, a plain line every few seconds otherwise) | bars | plain | none.", DefaultValueFactory = _ => "auto" };
         progress.AcceptOnlyFromAmong("auto", "bars", "plain", "none");
+        var queue = new Option<string?>("--queue") { Description = "redis://HOST:PORT/JOB: put the shards on a job's queue for haul workers (sharing INPUT and the output folder) instead of building them here." };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "Fetch the failed samples of complete shards again and rewrite those shards (atomically)." };
         var command = new Command("dataset", "Build an image data set (img2dataset's layout) from URL lists with captions.")
         {
             input, outputFolder, inputFormat, urlCol, captionCol, additional, outputFormat, perShard, imageSize, resizeMode, onlyIfBigger,
-            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost, retryFailed, progress,
+            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost, retryFailed, progress, queue,
         };
         var attemptFlags = new AttemptFlags();
         attemptFlags.AddTo(command);
@@ -111,6 +112,16 @@ internal static class DatasetCommand
                 DisallowedHeaderDirectives = List(parseResult.GetValue(disallowed)),
                 RetryFailed = parseResult.GetValue(retryFailed),
             };
+
+            if (parseResult.GetValue(queue) is { } job)
+            {
+                if (options.RetryFailed)
+                {
+                    throw new UsageException("--retry-failed runs here, on complete shards; it does not go with --queue.");
+                }
+
+                return await DatasetQueue.EnqueueAsync(parseResult.GetValue(input)!, inputOptions, options, job, io, cancellationToken);
+            }
 
             return await RunAsync(parseResult.GetValue(input)!, inputOptions, options, parseResult.GetValue(progress)!, io, cancellationToken);
         });

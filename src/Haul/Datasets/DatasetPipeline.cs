@@ -63,18 +63,27 @@ internal sealed partial class DatasetPipeline : IDisposable
                 continue;
             }
 
-            files.RemoveLeftovers();
-            Progress.ShardStarted(files.Name);
-            var start = _time.GetUtcNow();
-            var records = await BuildAsync(shard, cancellationToken).ConfigureAwait(false);
-            var stats = DatasetShardStats.For(records, start, _time.GetUtcNow());
-            await DatasetShardWriter.WriteAsync(files, records, _options.Image.EncodeFormat, stats, cancellationToken).ConfigureAwait(false);
+            var stats = await BuildShardAsync(shard, cancellationToken).ConfigureAwait(false);
             summary.Add(stats);
             Progress.ShardFinished();
             ShardDone?.Invoke(new DatasetShardReport(files.Name, Skipped: false, stats));
         }
 
         return summary;
+    }
+
+    /// <summary>Builds one shard into the output folder (what an interrupted build left of it removed first), whether or not it is complete.</summary>
+    public async Task<DatasetShardStats> BuildShardAsync(DatasetShard shard, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        var files = new DatasetShardFiles(_options.OutputFolder, shard.Number, _options.OutputFormat);
+        files.RemoveLeftovers();
+        Progress.ShardStarted(files.Name);
+        var start = _time.GetUtcNow();
+        var records = await BuildAsync(shard, cancellationToken).ConfigureAwait(false);
+        var stats = DatasetShardStats.For(records, start, _time.GetUtcNow());
+        await DatasetShardWriter.WriteAsync(files, records, _options.Image.EncodeFormat, stats, cancellationToken).ConfigureAwait(false);
+        return stats;
     }
 
     /// <summary>Fetches and processes the samples of <paramref name="shard"/> (only those at the indices in <paramref name="only"/>, when given; the others stay null).</summary>
