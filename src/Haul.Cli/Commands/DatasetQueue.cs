@@ -29,7 +29,12 @@ internal static class DatasetQueue
         (long Added, long Duplicates) counts;
         try
         {
+            DatasetQueueMark.Write(Path.GetFullPath(options.OutputFolder), address.Job, Path.GetFullPath(input));
             counts = await new JobEnqueuer(connection, TimeProvider.System).EnqueueAsync(Entries(input, inputOptions, options, cancellationToken), cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw new UsageException($"cannot prepare the output folder '{options.OutputFolder}': {ex.Message}");
         }
         catch (DatasetInputException ex)
         {

@@ -54,6 +54,11 @@ internal sealed partial class QueueWorker
                 throw new InvalidDataException("the queue entry has no shard.");
             }
 
+            if (!DatasetQueueMark.Matches(task.OutputFolder, _job.Keys.Job, task.Input))
+            {
+                throw HaulErrors.Scope(entry.Url, $"Refused {entry.Url}: haul dataset --queue did not prepare {task.OutputFolder} for the job {_job.Keys.Job} with the input {task.Input}.");
+            }
+
             var live = new DatasetShardFiles(task.OutputFolder, task.Number, task.OutputFormat);
             var shown = live.Data ?? live.Parquet;
             if (live.IsComplete)

@@ -42,7 +42,7 @@ public sealed class DatasetShardQueueTests
         var enqueue = await CliRun.RunAsync(["dataset", csv, "-d", shared, .. common, "--queue", job.Address]);
         enqueue.ExitCode.ShouldBe(0, enqueue.Error);
         enqueue.Error.ShouldContain("5 shards enqueued, 0 already in the job");
-        Directory.Exists(shared).ShouldBeFalse("enqueueing builds nothing");
+        ShardFiles(shared).ShouldBeEmpty("enqueueing builds nothing");
         var hits = Enumerable.Range(0, 14).Sum(i => server.Hits($"/p{i}.jpg"));
 
         await RunWorkersAsync(job.Address, temp.Root, "first");
@@ -85,16 +85,58 @@ public sealed class DatasetShardQueueTests
         ShardFiles(shared).Where(n => n.EndsWith(".tar", StringComparison.Ordinal)).Select(n => Sha(File.ReadAllBytes(Path.Combine(shared, n)))).ShouldBe(tars);
     }
 
-    private static async Task RunWorkersAsync(string address, string root, string round)
+    [Fact]
+    public async Task Worker_ShardEntryForAFolderOrInputTheJobDidNotPrepare_RefusedAndNothingWritten()
     {
-        var workers = Enumerable.Range(1, 2)
+        await using var redis = await RedisServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/p.jpg", TestImages.Solid(20, 20, ".jpg", 1, 2, 3));
+        using var temp = new TempDirectory();
+        var csv = Path.Combine(temp.Root, "photos.csv");
+        await File.WriteAllLinesAsync(csv, ["url", server.Url("/p.jpg")], TestContext.Current.CancellationToken);
+        var other = Path.Combine(temp.Root, "other.csv");
+        File.Copy(csv, other);
+        var prepared = Path.Combine(temp.Root, "prepared");
+        var job = new JobProbe(redis, "forged");
+        var enqueue = await CliRun.RunAsync("dataset", csv, "--input-format", "csv", "-d", prepared, "--queue", job.Address);
+        enqueue.ExitCode.ShouldBe(0, enqueue.Error);
+        var victim = Path.Combine(temp.Root, "victim");
+        Directory.CreateDirectory(victim);
+        var inputOptions = new Haul.Datasets.DatasetInputOptions { Format = Haul.Datasets.DatasetInputFormat.Csv };
+        var shard = new Haul.Datasets.DatasetShard(7, [new Haul.Datasets.DatasetSample(0, 0, server.Url("/p.jpg"), null, [])]);
+        Haul.Distributed.QueueEntry[] forged =
+        [
+            Haul.Distributed.QueueEntry.FromShard(Haul.Datasets.DatasetShardTask.For(shard, csv, inputOptions, new Haul.Datasets.DatasetRunOptions { OutputFolder = victim })),
+            Haul.Distributed.QueueEntry.FromShard(Haul.Datasets.DatasetShardTask.For(shard, other, inputOptions, new Haul.Datasets.DatasetRunOptions { OutputFolder = prepared })),
+        ];
+        foreach (var entry in forged)
+        {
+            await redis.Database.StreamAddAsync($"haul:{{forged}}:queue", "e", entry.ToJson());
+        }
+
+        await RunWorkersAsync(job.Address, temp.Root, "forged", count: 1, exitCode: 1);
+
+        var results = await job.ResultsAsync();
+        results.Count.ShouldBe(3);
+        results.Count(r => r.GetProperty("status").GetString() == "ok").ShouldBe(1);
+        var refused = results.Where(r => r.GetProperty("status").GetString() == "failed").ToList();
+        refused.Count.ShouldBe(2);
+        refused.ShouldAllBe(r => r.GetProperty("error").GetProperty("kind").GetString() == "scope");
+        Directory.EnumerateFileSystemEntries(victim).ShouldBeEmpty();
+        ShardFiles(prepared).ShouldBe(["00000.parquet", "00000.tar", "00000_stats.json"]);
+        server.Hits("/p.jpg").ShouldBe(1);
+    }
+
+    private static async Task RunWorkersAsync(string address, string root, string round, int count = 2, int exitCode = 0)
+    {
+        var workers = Enumerable.Range(1, count)
             .Select(i => HaulProcess.Start("worker", address, "-d", Path.Combine(root, $"{round}-w{i}"), "--name", $"w{i}", "-q"))
             .ToList();
         try
         {
             foreach (var worker in workers)
             {
-                (await worker.WaitForExitAsync()).ShouldBe(0, worker.Error);
+                (await worker.WaitForExitAsync()).ShouldBe(exitCode, worker.Error);
             }
         }
         finally
