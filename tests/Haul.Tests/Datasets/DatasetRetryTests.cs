@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Haul.Datasets;
+using Haul.Tests.Cli;
 using Haul.Tests.EndToEnd;
 using Microsoft.AspNetCore.Http;
 using NetVips;
@@ -116,6 +117,43 @@ public sealed class DatasetRetryTests
         Sha(after["000002"]).ShouldBe(Sha(before["000002"]));
         Size(after["000001"]).ShouldBe((16, 16));
         (await PicturesAsync(temp.Out, format, "00001")).Keys.ShouldBe(["000010", "000012"]);
+    }
+
+    [Fact]
+    public async Task Dataset_RetryFailedFlag_OnlyTheFailedSampleFetchedAgainAndTheShardRewritten()
+    {
+        var site = await Site.StartAsync();
+        await using var server = site.Server;
+        using var temp = new TempDirectory();
+        var list = Path.Combine(temp.Root, "urls.txt");
+        await File.WriteAllLinesAsync(list, [server.Url("/a.jpg"), server.Url("/b.jpg"), server.Url("/c.png")], TestContext.Current.CancellationToken);
+        string[] args = ["dataset", list, "-d", temp.Out, "--number-sample-per-shard", "4", "--image-size", "16", "--resize-mode", "keep_ratio_largest", "--retries", "0", "--progress", "none"];
+        var first = await CliRun.RunAsync(args);
+        first.ExitCode.ShouldBe(0, first.Error);
+        var before = ReadTar(Path.Combine(temp.Out, "00000.tar"));
+        before.Select(m => m.Name).ShouldBe(["000000.jpg", "000000.json", "000002.jpg", "000002.json"]);
+        site.Healed = true;
+
+        var retry = await CliRun.RunAsync([.. args, "--retry-failed"]);
+
+        retry.ExitCode.ShouldBe(0, retry.Error);
+        retry.Error.ShouldContain("haul: shard 00000: 1 failed fetched again, 3 samples, 3 ok (100.0%)");
+        retry.Error.ShouldContain("1 shards written (1 rewritten with failed samples fetched again), 0 already complete");
+        server.Hits("/a.jpg").ShouldBe(1);
+        server.Hits("/b.jpg").ShouldBe(2);
+        server.Hits("/c.png").ShouldBe(1);
+        var after = ReadTar(Path.Combine(temp.Out, "00000.tar"));
+        after.Select(m => m.Name).ShouldBe(["000000.jpg", "000000.json", "000001.jpg", "000001.json", "000002.jpg", "000002.json"]);
+        after.Where(m => m.Name.StartsWith("000000", StringComparison.Ordinal) || m.Name.StartsWith("000002", StringComparison.Ordinal)).Select(m => Sha(m.Content))
+            .ShouldBe(before.Select(m => Sha(m.Content)));
+        using (var json = JsonDocument.Parse(after[3].Content))
+        {
+            json.RootElement.GetProperty("sha256").GetString().ShouldBe(Sha(B));
+        }
+
+        var again = await CliRun.RunAsync([.. args, "--retry-failed"]);
+        again.Error.ShouldContain("haul: shard 00000: already complete, skipped");
+        server.Hits("/b.jpg").ShouldBe(2);
     }
 
     [Fact]
