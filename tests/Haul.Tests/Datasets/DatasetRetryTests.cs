@@ -157,6 +157,68 @@ public sealed class DatasetRetryTests
     }
 
     [Fact]
+    public async Task Dataset_RetryFailedKilledMidShard_OldShardIntactAndTheNextRetryFinishes()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var temp = new TempDirectory();
+        server.MapFile("/a.jpg", A);
+        var healed = false;
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Map("/b.jpg", async (context, hit) =>
+        {
+            if (!Volatile.Read(ref healed))
+            {
+                context.Response.StatusCode = 404;
+                return;
+            }
+
+            if (hit == 2)
+            {
+                // The retry's request: held until the process is killed.
+                held.TrySetResult();
+                await release.Task;
+                return;
+            }
+
+            await server.ServeAsync(context, B);
+        });
+        var list = Path.Combine(temp.Root, "urls.txt");
+        await File.WriteAllLinesAsync(list, [server.Url("/a.jpg"), server.Url("/b.jpg")], TestContext.Current.CancellationToken);
+        string[] args = ["dataset", list, "-d", temp.Out, "--number-sample-per-shard", "4", "--image-size", "16", "--retries", "0", "--progress", "none"];
+        (await CliRun.RunAsync(args)).ExitCode.ShouldBe(0);
+        var before = Snapshot(temp.Out, "00000");
+        var beforeMembers = ReadTar(Path.Combine(temp.Out, "00000.tar"));
+        beforeMembers.Select(m => m.Name).ShouldBe(["000000.jpg", "000000.json"]);
+        Volatile.Write(ref healed, true);
+
+        using (var killed = HaulProcess.Start([.. args, "--retry-failed"]))
+        {
+            await held.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            killed.KillHard();
+            await killed.WaitForExitAsync();
+        }
+
+        release.TrySetResult();
+        Snapshot(temp.Out, "00000").ShouldBe(before);
+
+        var retry = await CliRun.RunAsync([.. args, "--retry-failed"]);
+
+        retry.ExitCode.ShouldBe(0, retry.Error);
+        var after = ReadTar(Path.Combine(temp.Out, "00000.tar"));
+        after.Select(m => m.Name).ShouldBe(["000000.jpg", "000000.json", "000001.jpg", "000001.json"]);
+        Sha(after[0].Content).ShouldBe(Sha(beforeMembers[0].Content));
+        Sha(after[1].Content).ShouldBe(Sha(beforeMembers[1].Content));
+        using (var json = JsonDocument.Parse(after[3].Content))
+        {
+            json.RootElement.GetProperty("sha256").GetString().ShouldBe(Sha(B));
+        }
+
+        Directory.Exists(DatasetShardCommit.RetryFolder(temp.Out)).ShouldBeFalse();
+        server.Hits("/b.jpg").ShouldBe(3);
+    }
+
+    [Fact]
     public async Task RunAsync_RetryKilledWhileStaging_OldShardIntactAndStagingDropped()
     {
         var site = await Site.StartAsync();
