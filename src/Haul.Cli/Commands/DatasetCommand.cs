@@ -34,11 +34,14 @@ internal static class DatasetCommand
         var maxAspectRatio = new Option<double?>("--max-aspect-ratio") { Description = "Refuse pictures whose larger side over the smaller is above this (no limit)." };
         var disallowed = new Option<string>("--disallowed-header-directives") { Description = "X-Robots-Tag directives that refuse a picture, comma-separated ('' for none).", DefaultValueFactory = _ => string.Join(',', DatasetRunOptions.DefaultDisallowedHeaderDirectives) };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Picture downloads in flight at once.");
+        // img2dataset's thread_count is its downloads in flight per process: the same knob as -j.
+        maxConcurrent.Aliases.Add("--thread-count");
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
+        var processesCount = NumberOptions.OptionalWhole("--processes-count", 1, 1_024, "Pictures decoded and resized at once, at most one per processor (the processors).");
         var command = new Command("dataset", "Build an image data set (img2dataset's layout) from URL lists with captions.")
         {
             input, outputFolder, inputFormat, urlCol, captionCol, additional, outputFormat, perShard, imageSize, resizeMode, onlyIfBigger,
-            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost,
+            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost, processesCount,
         };
         var attemptFlags = new AttemptFlags();
         attemptFlags.AddTo(command);
@@ -105,6 +108,7 @@ internal static class DatasetCommand
                 },
                 Engine = engine,
                 DisallowedHeaderDirectives = List(parseResult.GetValue(disallowed)),
+                MaxConcurrentProcessing = Math.Min(parseResult.GetValue(processesCount) ?? Environment.ProcessorCount, Environment.ProcessorCount),
             };
 
             return await RunAsync(parseResult.GetValue(input)!, inputOptions, options, io, cancellationToken);

@@ -49,6 +49,11 @@ public sealed class DatasetCommandTests
         using (var first = HaulProcess.Start(args))
         {
             await held.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            // Shards overlap: /p7 may be asked for while shard 1 is still being written; it completes
+            // all the same, since only shard 2 waits for /p7.
+            await Eventually.TrueAsync(() => File.Exists(Path.Combine(temp.Out, "00001_stats.json")), "shard 1 complete while /p7 is held");
+            // Shard 2 is being streamed into its temporary tar (its 404 written, /p7 awaited).
+            await Eventually.TrueAsync(() => File.Exists(Path.Combine(temp.Out, "00002.tar.tmp")), "shard 2 started");
             first.KillHard();
             await first.WaitForExitAsync();
         }
@@ -57,6 +62,7 @@ public sealed class DatasetCommandTests
         File.Exists(Path.Combine(temp.Out, "00000_stats.json")).ShouldBeTrue();
         File.Exists(Path.Combine(temp.Out, "00001_stats.json")).ShouldBeTrue();
         File.Exists(Path.Combine(temp.Out, "00002_stats.json")).ShouldBeFalse();
+        File.Exists(Path.Combine(temp.Out, "00002.tar")).ShouldBeFalse("a killed shard is never under its final name");
         var finishedHits = Enumerable.Range(0, 6).Select(i => server.Hits($"/p{i}.jpg")).ToArray();
         finishedHits.ShouldAllBe(hits => hits == 1);
 
