@@ -67,7 +67,7 @@ internal sealed partial class DatasetPipeline
             var files = new DatasetShardFiles(_options.OutputFolder, shard.Number, _options.OutputFormat);
             var start = await window.AdmitAsync(cancellationToken).ConfigureAwait(false);
             var complete = files.IsComplete;
-            window.Complete(start, new WindowItem(new ShardStart(shard, files, complete, _time.GetUtcNow()), null));
+            window.Complete(start, new WindowItem(new ShardStart(files, complete, _time.GetUtcNow()), null));
             if (complete)
             {
                 continue;
@@ -184,7 +184,7 @@ internal sealed partial class DatasetPipeline
     }
 
     /// <summary>A shard's first item in the window: its files, whether a previous run completed it, and when it was admitted.</summary>
-    private sealed record ShardStart(DatasetShard Shard, DatasetShardFiles Files, bool Skipped, DateTimeOffset Time);
+    private sealed record ShardStart(DatasetShardFiles Files, bool Skipped, DateTimeOffset Time);
 
     /// <summary>An item of the window: a shard's start, or one of its samples done.</summary>
     private readonly record struct WindowItem(ShardStart? Start, DatasetRecord? Record);
