@@ -166,6 +166,37 @@ public sealed class DatasetCommandTests
     }
 
     [Fact]
+    public async Task Dataset_ProcessesCountAndThreadCount_ImgToDatasetNamesAcceptedAndEveryPictureWritten()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var temp = new TempDirectory();
+        var photos = Enumerable.Range(0, 5).Select(i => TestImages.Solid(40 + i, 20, ".jpg", 50 * i, 10, 10)).ToArray();
+        for (var i = 0; i < photos.Length; i++)
+        {
+            server.MapFile($"/p{i}.jpg", photos[i]);
+        }
+
+        var list = Path.Combine(temp.Root, "urls.txt");
+        await File.WriteAllLinesAsync(list, Enumerable.Range(0, 5).Select(i => server.Url($"/p{i}.jpg")), TestContext.Current.CancellationToken);
+
+        var run = await Cli.CliRun.RunAsync("dataset", list, "-d", temp.Out, "--processes-count", "1", "--thread-count", "2", "--image-size", "16", "--resize-mode", "keep_ratio");
+        var zero = await Cli.CliRun.RunAsync("dataset", list, "-d", temp.Out, "--processes-count", "0");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        run.Error.ShouldContain("5 samples, 5 ok (100.0%)");
+        var members = ReadWholeTar(Path.Combine(temp.Out, "00000.tar")).Where(m => m.Name.EndsWith(".jpg", StringComparison.Ordinal)).ToList();
+        members.Count.ShouldBe(5);
+        for (var i = 0; i < 5; i++)
+        {
+            using var image = Image.NewFromBuffer(members[i].Content);
+            (image.Width, image.Height).ShouldBe(((int)Math.Round((40 + i) * 16 / 20.0, MidpointRounding.ToEven), 16), members[i].Name);
+        }
+
+        zero.ExitCode.ShouldBe(2);
+        zero.Error.ShouldContain("--processes-count");
+    }
+
+    [Fact]
     public async Task Dataset_MissingInput_OneLineAndExitOne()
     {
         using var temp = new TempDirectory();
