@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Haul.Actions;
+using Haul.Cli.Output;
 using Haul.Datasets;
 
 namespace Haul.Cli.Commands;
@@ -38,10 +39,14 @@ internal static class DatasetCommand
         maxConcurrent.Aliases.Add("--thread-count");
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
         var processesCount = NumberOptions.OptionalWhole("--processes-count", 1, 1_024, "Pictures decoded and resized at once, at most one per processor (the processors).");
+        var progress = new Option<string>("--progress") { Description = "auto (a live line on a terminal, a plain line every few seconds otherwise) | bars | plain | none.", DefaultValueFactory = _ => "auto" };
+        progress.AcceptOnlyFromAmong("auto", "bars", "plain", "none");
+        var queue = new Option<string?>("--queue") { Description = "redis://HOST:PORT/JOB: put the shards on a job's queue for haul workers (sharing INPUT and the output folder) instead of building them here." };
+        var retryFailed = new Option<bool>("--retry-failed") { Description = "Fetch the failed samples of complete shards again and rewrite those shards (atomically)." };
         var command = new Command("dataset", "Build an image data set (img2dataset's layout) from URL lists with captions.")
         {
             input, outputFolder, inputFormat, urlCol, captionCol, additional, outputFormat, perShard, imageSize, resizeMode, onlyIfBigger,
-            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost, processesCount,
+            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost, processesCount, retryFailed, progress, queue,
         };
         var attemptFlags = new AttemptFlags();
         attemptFlags.AddTo(command);
@@ -109,31 +114,50 @@ internal static class DatasetCommand
                 Engine = engine,
                 DisallowedHeaderDirectives = List(parseResult.GetValue(disallowed)),
                 MaxConcurrentProcessing = Math.Min(parseResult.GetValue(processesCount) ?? Environment.ProcessorCount, Environment.ProcessorCount),
+                RetryFailed = parseResult.GetValue(retryFailed),
             };
 
-            return await RunAsync(parseResult.GetValue(input)!, inputOptions, options, io, cancellationToken);
+            if (parseResult.GetValue(queue) is { } job)
+            {
+                if (options.RetryFailed)
+                {
+                    throw new UsageException("--retry-failed runs here, on complete shards; it does not go with --queue.");
+                }
+
+                return await DatasetQueue.EnqueueAsync(parseResult.GetValue(input)!, inputOptions, options, job, io, cancellationToken);
+            }
+
+            return await RunAsync(parseResult.GetValue(input)!, inputOptions, options, parseResult.GetValue(progress)!, io, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string input, DatasetInputOptions inputOptions, DatasetRunOptions options, CliIo io, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string input, DatasetInputOptions inputOptions, DatasetRunOptions options, string progress, CliIo io, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
         var started = time.GetTimestamp();
         using var pipeline = new DatasetPipeline(options);
+        var live = progress == "bars" || (progress == "auto" && io.ErrorIsTerminal);
+        var view = new DatasetProgressView(pipeline.Progress.Snapshot, io.Error, time, TimeSpan.FromSeconds(5), live, io.Environment);
         pipeline.ShardDone += report =>
         {
+            var retried = report.Retried > 0 ? $"{report.Retried} failed fetched again, " : string.Empty;
             var line = report.Stats is { } stats
-                ? $"haul: shard {report.Name}: {Counts(stats.Count, stats.Successes, stats.ErrorKinds)}, {Rate(stats.Count, (stats.End - stats.Start).TotalSeconds)}"
+                ? $"haul: shard {report.Name}: {retried}{Counts(stats.Count, stats.Successes, stats.ErrorKinds)}, {Rate(stats.Count, (stats.End - stats.Start).TotalSeconds)}"
                 : $"haul: shard {report.Name}: already complete, skipped";
-            // Shards finish one after another, on the run's own flow: no two lines at once.
-            io.Error.WriteLine(line);
+            view.WriteLine(line);
         };
 
         DatasetRunSummary summary;
         try
         {
-            summary = await pipeline.RunAsync(DatasetSource.ReadAsync(input, inputOptions, cancellationToken), cancellationToken);
+            var run = pipeline.RunAsync(DatasetSource.ReadAsync(input, inputOptions, cancellationToken), cancellationToken);
+            if (progress != "none")
+            {
+                await view.ShowWhileAsync(run);
+            }
+
+            summary = await run;
         }
         catch (DatasetInputException ex)
         {
@@ -143,7 +167,7 @@ internal static class DatasetCommand
 
         var seconds = time.GetElapsedTime(started).TotalSeconds;
         await io.Error.WriteLineAsync(
-            $"haul: done: {summary.WrittenShards} shards written, {summary.SkippedShards} already complete; {Counts(summary.Samples, summary.Successes, summary.ErrorKinds)}, {Rate(summary.Samples, seconds)}");
+             $"haul: done: {summary.WrittenShards} shards written{(summary.RetriedShards > 0 ? $" ({summary.RetriedShards} rewritten with failed samples fetched again)" : string.Empty)}, {summary.SkippedShards} already complete; {Counts(summary.Samples, summary.Successes, summary.ErrorKinds)}, {Rate(summary.Samples, seconds)}");
         return ExitCodes.Success;
     }
 

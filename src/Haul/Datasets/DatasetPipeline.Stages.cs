@@ -11,7 +11,7 @@ internal sealed partial class DatasetPipeline
     /// Fetches the samples of every shard not yet complete and has their pictures processed; each
     /// sample, and each shard's start, finishes its item in the window. A failure here stops the run.
     /// </summary>
-    private async Task FetchAndProcessAsync(IAsyncEnumerable<DatasetSample> samples, DatasetReorderWindow<WindowItem> window, CancellationTokenSource stop)
+    private async Task FetchAndProcessAsync(Func<CancellationToken, IAsyncEnumerable<DatasetShard>> shards, bool rebuildComplete, DatasetReorderWindow<WindowItem> window, CancellationTokenSource stop)
     {
         var token = stop.Token;
         var sequences = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
@@ -23,7 +23,7 @@ internal sealed partial class DatasetPipeline
         {
             try
             {
-                await foreach (var fetched in _fetcher.FetchAsync(AdmittedAsync(samples, window, sequences, token), token).ConfigureAwait(false))
+                await foreach (var fetched in _fetcher.FetchAsync(AdmittedAsync(shards(token), rebuildComplete, window, sequences, token), token).ConfigureAwait(false))
                 {
                     if (!sequences.TryRemove(fetched.Key, out var sequence))
                     {
@@ -32,7 +32,9 @@ internal sealed partial class DatasetPipeline
 
                     if (fetched.Bytes is not { } bytes)
                     {
-                        window.Complete(sequence, new WindowItem(null, new DatasetRecord(fetched.Sample, fetched.Key, null, null, fetched.Error, Downloaded: false)));
+                        var failed = new DatasetRecord(fetched.Sample, fetched.Key, null, null, fetched.Error, Downloaded: false);
+                        Progress.Add(failed);
+                        window.Complete(sequence, new WindowItem(null, failed));
                         continue;
                     }
 
@@ -55,26 +57,35 @@ internal sealed partial class DatasetPipeline
         }
     }
 
-    /// <summary>The samples to fetch, in input order, each admitted to the window first; a complete shard is skipped without a request.</summary>
+    /// <summary>
+    /// The samples to fetch, in input order, each admitted to the window first; a complete shard is
+    /// skipped without a request (unless <paramref name="rebuildComplete"/>), or with
+    /// <see cref="DatasetRunOptions.RetryFailed"/> only its failed samples are fetched.
+    /// </summary>
     private async IAsyncEnumerable<(DatasetSample Sample, string Key)> AdmittedAsync(
-        IAsyncEnumerable<DatasetSample> samples,
+        IAsyncEnumerable<DatasetShard> shards,
+        bool rebuildComplete,
         DatasetReorderWindow<WindowItem> window,
         ConcurrentDictionary<string, long> sequences,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var shard in DatasetSharder.ShardAsync(samples, _options.SamplesPerShard, cancellationToken).ConfigureAwait(false))
+        await foreach (var shard in shards.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var files = new DatasetShardFiles(_options.OutputFolder, shard.Number, _options.OutputFormat);
             var start = await window.AdmitAsync(cancellationToken).ConfigureAwait(false);
-            var complete = files.IsComplete;
-            window.Complete(start, new WindowItem(new ShardStart(files, complete, _time.GetUtcNow()), null));
-            if (complete)
+            var time = _time.GetUtcNow();
+            var complete = !rebuildComplete && files.IsComplete;
+            var retry = complete && _options.RetryFailed ? await RetryPlanAsync(shard, files, cancellationToken).ConfigureAwait(false) : null;
+            window.Complete(start, new WindowItem(new ShardStart(files, complete && retry is null, time, retry), null));
+            if (complete && retry is null)
             {
                 continue;
             }
 
-            for (var i = 0; i < shard.Samples.Count; i++)
+            var count = retry?.Failed.Length ?? shard.Samples.Count;
+            for (var at = 0; at < count; at++)
             {
+                var i = retry?.Failed[at] ?? at;
                 var sequence = await window.AdmitAsync(cancellationToken).ConfigureAwait(false);
                 var key = DatasetKeys.Key(shard.Number, i, _options.SamplesPerShard);
                 sequences[key] = sequence;
@@ -92,7 +103,9 @@ internal sealed partial class DatasetPipeline
         {
             await foreach (var (sequence, fetched, bytes) in pictures.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
-                window.Complete(sequence, new WindowItem(null, Process(fetched, bytes)));
+                var record = Process(fetched, bytes);
+                Progress.Add(record);
+                window.Complete(sequence, new WindowItem(null, record));
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -117,74 +130,121 @@ internal sealed partial class DatasetPipeline
 
     /// <summary>
     /// Writes the shards from the window, in order: a shard's start opens its writer (after
-    /// removing an interrupted run's leftovers) and completes the one before; each sample goes to
-    /// the open writer. Shard N is completed here while shard N + 1 is already downloading.
+    /// removing an interrupted run's leftovers, or in the retry folder for a complete shard being
+    /// retried) and completes the one before; each sample goes to the open writer. Shard N is
+    /// completed here while shard N + 1 is already downloading.
     /// </summary>
     private async Task<DatasetRunSummary> WriteAsync(DatasetReorderWindow<WindowItem> window, CancellationToken cancellationToken)
     {
         var summary = new DatasetRunSummary();
-        DatasetShardWriter? writer = null;
-        ShardStart? open = null;
+        OpenShard? open = null;
         try
         {
             await foreach (var item in window.ReadInOrderAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (item.Record is { } record)
                 {
-                    await writer!.AddAsync(record, cancellationToken).ConfigureAwait(false);
+                    await AddAsync(open!, record, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                if (writer is not null)
+                if (open is not null)
                 {
-                    await CompleteAsync(writer, open!, summary, cancellationToken).ConfigureAwait(false);
-                    writer = null;
+                    var finishing = open;
+                    open = null;
+                    await CompleteAsync(finishing, summary, cancellationToken).ConfigureAwait(false);
                 }
 
                 var start = item.Start!;
                 if (start.Skipped)
                 {
                     summary.SkippedShards++;
+                    Progress.ShardFinished();
                     ShardDone?.Invoke(new DatasetShardReport(start.Files.Name, Skipped: true, null));
                     continue;
                 }
 
-                start.Files.RemoveLeftovers();
-                open = start;
-                writer = DatasetShardWriter.Create(start.Files, _options.Image.EncodeFormat);
+                if (start.Retry is { } retry)
+                {
+                    open = await OpenRetryAsync(start, retry, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    start.Files.RemoveLeftovers();
+                    open = new OpenShard(start, DatasetShardWriter.Create(start.Files, _options.Image.EncodeFormat), null);
+                }
+
+                Progress.ShardStarted(start.Files.Name);
             }
 
-            if (writer is not null)
+            if (open is not null)
             {
-                await CompleteAsync(writer, open!, summary, cancellationToken).ConfigureAwait(false);
-                writer = null;
+                var finishing = open;
+                open = null;
+                await CompleteAsync(finishing, summary, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            if (writer is not null)
+            if (open is not null)
             {
                 // Stopped half-way: the shard stays temporaries, removed by the next run.
-                await writer.DisposeAsync().ConfigureAwait(false);
+                await open.Writer.DisposeAsync().ConfigureAwait(false);
             }
         }
 
         return summary;
     }
 
-    private async Task CompleteAsync(DatasetShardWriter writer, ShardStart shard, DatasetRunSummary summary, CancellationToken cancellationToken)
+    private async ValueTask AddAsync(OpenShard open, DatasetRecord record, CancellationToken cancellationToken)
     {
-        await using (writer.ConfigureAwait(false))
+        if (open.Kept is not null)
         {
-            var stats = DatasetShardStats.For(writer.Rows, shard.Time, _time.GetUtcNow());
-            await writer.CompleteAsync(stats, cancellationToken).ConfigureAwait(false);
+            // A retried shard: the samples kept from the old one go in before each fetched one.
+            var at = open.Start.Retry!.Failed[open.Received++];
+            await AddKeptAsync(open, at, cancellationToken).ConfigureAwait(false);
+            open.Next = at + 1;
+        }
+
+        await open.Writer.AddAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CompleteAsync(OpenShard open, DatasetRunSummary summary, CancellationToken cancellationToken)
+    {
+        if (open.Kept is not null)
+        {
+            await CompleteRetryAsync(open, summary, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await using (open.Writer.ConfigureAwait(false))
+        {
+            var stats = DatasetShardStats.For(open.Writer.Rows, open.Start.Time, _time.GetUtcNow());
+            await open.Writer.CompleteAsync(stats, cancellationToken).ConfigureAwait(false);
             summary.Add(stats);
-            ShardDone?.Invoke(new DatasetShardReport(shard.Files.Name, Skipped: false, stats));
+            Progress.ShardFinished();
+            ShardDone?.Invoke(new DatasetShardReport(open.Start.Files.Name, Skipped: false, stats));
         }
     }
 
-    /// <summary>A shard's first item in the window: its files, whether a previous run completed it, and when it was admitted.</summary>
-    private sealed record ShardStart(DatasetShardFiles Files, bool Skipped, DateTimeOffset Time);
+    /// <summary>The shard being written: its start, its writer, and for a retried shard the samples kept from the old one (null at the failed ones) and how far it has got.</summary>
+    private sealed class OpenShard(ShardStart start, DatasetShardWriter writer, DatasetRecord?[]? kept)
+    {
+        public ShardStart Start => start;
+
+        public DatasetShardWriter Writer => writer;
+
+        public DatasetRecord?[]? Kept => kept;
+
+        /// <summary>Fetched samples written so far.</summary>
+        public int Received { get; set; }
+
+        /// <summary>The index of the next sample to write.</summary>
+        public int Next { get; set; }
+    }
+
+    /// <summary>A shard's first item in the window: its files, whether a previous run completed it (and it is skipped), when it was admitted, and for a complete shard being retried, what to fetch again.</summary>
+    private sealed record ShardStart(DatasetShardFiles Files, bool Skipped, DateTimeOffset Time, RetryPlan? Retry);
 
     /// <summary>An item of the window: a shard's start, or one of its samples done.</summary>
     private readonly record struct WindowItem(ShardStart? Start, DatasetRecord? Record);

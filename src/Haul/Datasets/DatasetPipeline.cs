@@ -8,8 +8,9 @@ namespace Haul.Datasets;
 /// sample by sample in key order while later samples, of the same shard or the next, are still
 /// downloading. A reorder window of <see cref="DatasetRunOptions.ReorderWindow"/> samples bounds
 /// what is held in memory between admission and writing, so memory stays flat whatever the size of
-/// a shard. A complete shard (its stats file exists) is skipped, never fetched again; leftovers of
-/// an incomplete one are removed before it is written again.
+/// a shard. A complete shard (its stats file exists) is skipped, never fetched again (with
+/// <see cref="DatasetRunOptions.RetryFailed"/>, only its failed samples are, and it is rewritten
+/// whole); leftovers of an incomplete one are removed before it is written again.
 /// </summary>
 internal sealed partial class DatasetPipeline : IDisposable
 {
@@ -29,7 +30,11 @@ internal sealed partial class DatasetPipeline : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         Directory.CreateDirectory(options.OutputFolder);
         _fetcher = new DatasetFetcher(options.OutputFolder, options.Engine, options.DisallowedHeaderDirectives, _time);
+        Progress = new DatasetProgress(_time);
     }
+
+    /// <summary>The run's counts, updated as each sample finishes.</summary>
+    public DatasetProgress Progress { get; }
 
     /// <summary>Called after each shard is written or skipped, in shard order, one at a time.</summary>
     public event Action<DatasetShardReport>? ShardDone;
@@ -50,10 +55,36 @@ internal sealed partial class DatasetPipeline : IDisposable
             Directory.Delete(_fetcher.Incoming, recursive: true);
         }
 
+        await DatasetShardCommit.RecoverAsync(_options.OutputFolder, _options.OutputFormat, _time, cancellationToken).ConfigureAwait(false);
+        return await RunShardsAsync(token => DatasetSharder.ShardAsync(samples, _options.SamplesPerShard, token), rebuildComplete: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds one shard into the output folder (what an interrupted build left of it removed first), whether or not it is complete.</summary>
+    public async Task<DatasetShardStats> BuildShardAsync(DatasetShard shard, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        DatasetShardStats? stats = null;
+        void Written(DatasetShardReport report) => stats = report.Stats;
+        ShardDone += Written;
+        try
+        {
+            await RunShardsAsync(_ => One(shard), rebuildComplete: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ShardDone -= Written;
+        }
+
+        return stats ?? throw new InvalidOperationException($"The shard {shard.Number} was not written.");
+    }
+
+    /// <summary>Runs the overlapping stages over <paramref name="shards"/>; with <paramref name="rebuildComplete"/> a complete shard is built again, not skipped.</summary>
+    private async Task<DatasetRunSummary> RunShardsAsync(Func<CancellationToken, IAsyncEnumerable<DatasetShard>> shards, bool rebuildComplete, CancellationToken cancellationToken)
+    {
         // The window holds every download in flight, or admission would cap the engine's concurrency.
         using var window = new DatasetReorderWindow<WindowItem>(WindowSize);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producing = Task.Run(() => FetchAndProcessAsync(samples, window, stop), stop.Token);
+        var producing = Task.Run(() => FetchAndProcessAsync(shards, rebuildComplete, window, stop), stop.Token);
         DatasetRunSummary? summary = null;
         Exception? failure = null;
         try
@@ -87,11 +118,21 @@ internal sealed partial class DatasetPipeline : IDisposable
         return summary!;
     }
 
+    private static async IAsyncEnumerable<DatasetShard> One(DatasetShard shard)
+    {
+        yield return shard;
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
     public void Dispose() => _fetcher.Dispose();
 }
 
 /// <summary>One shard finished: written with these counts, or skipped because a previous run completed it.</summary>
-internal sealed record DatasetShardReport(string Name, bool Skipped, DatasetShardStats? Stats);
+internal sealed record DatasetShardReport(string Name, bool Skipped, DatasetShardStats? Stats)
+{
+    /// <summary>With <see cref="DatasetRunOptions.RetryFailed"/>: how many failed samples of this complete shard were fetched again.</summary>
+    public int Retried { get; init; }
+}
 
 /// <summary>The counts of a run over the shards it wrote.</summary>
 internal sealed class DatasetRunSummary
@@ -99,6 +140,9 @@ internal sealed class DatasetRunSummary
     public int WrittenShards { get; private set; }
 
     public int SkippedShards { get; set; }
+
+    /// <summary>Of <see cref="WrittenShards"/>, the complete shards rewritten with their failed samples fetched again.</summary>
+    public int RetriedShards { get; set; }
 
     public int Samples { get; private set; }
 

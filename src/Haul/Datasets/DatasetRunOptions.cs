@@ -24,6 +24,12 @@ public sealed record DatasetRunOptions
     /// <summary>The <c>X-Robots-Tag</c> directives that refuse a picture.</summary>
     public IReadOnlyList<string> DisallowedHeaderDirectives { get; init; } = DefaultDisallowedHeaderDirectives;
 
+    /// <summary>
+    /// Complete shards are not skipped but have their failed samples fetched again, and are rewritten
+    /// (atomically) with the old successes and the new ones; a sample that fails again keeps its new error.
+    /// </summary>
+    public bool RetryFailed { get; init; }
+
     /// <summary>How many pictures are decoded and resized at once, never more than the processors (default: the number of processors; img2dataset's <c>processes_count</c>).</summary>
     public int MaxConcurrentProcessing { get; init; } = Environment.ProcessorCount;
 

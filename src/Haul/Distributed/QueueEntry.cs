@@ -15,6 +15,9 @@ internal sealed record QueueEntry
     public const string PageKind = "page";
     public const string ImageKind = "image";
 
+    /// <summary>A whole shard of a data set, built by one worker with the data set pipeline.</summary>
+    public const string DatasetShardKind = "dataset-shard";
+
     public required string Kind { get; init; }
 
     /// <summary>
@@ -42,11 +45,19 @@ internal sealed record QueueEntry
 
     public string? Seed { get; init; }
 
+    /// <summary>The shard of a <see cref="DatasetShardKind"/> entry.</summary>
+    public Datasets.DatasetShardTask? Shard { get; init; }
+
     /// <summary>How often a page was tried and failed for a transient reason.</summary>
     public int? Attempts { get; init; }
 
     /// <summary>The key the queue deduplicates by: the normalized URL, pages apart from files.</summary>
-    public string DedupeKey => Kind == PageKind ? "page " + Key(Url) : Key(Url);
+    public string DedupeKey => Kind switch
+    {
+        PageKind => "page " + Key(Url),
+        DatasetShardKind => "dataset-shard " + Url,
+        _ => Key(Url),
+    };
 
     public static QueueEntry FromRequest(DownloadRequest request) => new()
     {
@@ -75,6 +86,12 @@ internal sealed record QueueEntry
         Alt = image.Alt,
         Title = image.Title,
     };
+
+    public static QueueEntry FromShard(Datasets.DatasetShardTask shard)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        return new() { Kind = DatasetShardKind, Url = shard.Label, Shard = shard };
+    }
 
     public FrontierPage ToPage() => new("page " + Key(Url), Url, Depth ?? 0, Seed ?? Url);
 

@@ -20,9 +20,11 @@ internal sealed partial class QueueWorker
         {
             while (true)
             {
+                // A worker builds one data set shard at a time, and reads the next only once it is free for it.
+                await AwaitShardAsync().ConfigureAwait(false);
                 await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                 var room = 1;
-                while (room < _options.ReadBatch && _slots.Wait(0))
+                while (!_datasetJob && room < _options.ReadBatch && _slots.Wait(0))
                 {
                     room++;
                 }
@@ -124,6 +126,11 @@ internal sealed partial class QueueWorker
             // Already ours (claimed twice): it holds one slot, not two.
             _slots.Release();
             return null;
+        }
+
+        if (parsed is { Kind: QueueEntry.DatasetShardKind })
+        {
+            return await DispatchShardAsync(id, parsed, cancellationToken).ConfigureAwait(false);
         }
 
         DownloadRequest request;

@@ -101,6 +101,7 @@ internal sealed partial class QueueWorker : IAsyncDisposable
         using var drain = new CancellationTokenSource();
         var files = Channel.CreateUnbounded<DownloadRequest>(new UnboundedChannelOptions { SingleReader = true });
         var completions = Channel.CreateUnbounded<Completion>(new UnboundedChannelOptions { SingleReader = true });
+        _completions = completions.Writer;
         var heartbeat = HeartbeatAsync(_lifetime.Token);
         var completer = CompleteAsync(completions.Reader, drain.Token);
         var pump = PumpAsync(files.Writer, pumpStop.Token);

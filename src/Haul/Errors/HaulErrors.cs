@@ -79,6 +79,10 @@ internal static class HaulErrors
     public static StorageException Storage(string url, string path, Exception inner) =>
         new(url, $"Could not write '{path}' for {url}: {inner.Message}", inner);
 
+    /// <summary>A data set shard a worker could not build: its input unreadable or changed, its output folder unwritable.</summary>
+    public static StorageException DatasetShard(string label, string path, Exception inner) =>
+        new(label, $"Could not build {label} from '{path}': {inner.Message}", inner);
+
     public static InvalidUrlException InvalidUrl(string url, int? line, string reason) =>
         new(url, line is { } n ? $"Line {n}: {reason}" : reason);
 
