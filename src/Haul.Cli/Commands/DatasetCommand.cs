@@ -35,7 +35,10 @@ internal static class DatasetCommand
         var maxAspectRatio = new Option<double?>("--max-aspect-ratio") { Description = "Refuse pictures whose larger side over the smaller is above this (no limit)." };
         var disallowed = new Option<string>("--disallowed-header-directives") { Description = "X-Robots-Tag directives that refuse a picture, comma-separated ('' for none).", DefaultValueFactory = _ => string.Join(',', DatasetRunOptions.DefaultDisallowedHeaderDirectives) };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Picture downloads in flight at once.");
+        // img2dataset's thread_count is its downloads in flight per process: the same knob as -j.
+        maxConcurrent.Aliases.Add("--thread-count");
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
+        var processesCount = NumberOptions.OptionalWhole("--processes-count", 1, 1_024, "Pictures decoded and resized at once, at most one per processor (the processors).");
         var progress = new Option<string>("--progress") { Description = "auto (a live line on a terminal, a plain line every few seconds otherwise) | bars | plain | none.", DefaultValueFactory = _ => "auto" };
         progress.AcceptOnlyFromAmong("auto", "bars", "plain", "none");
         var queue = new Option<string?>("--queue") { Description = "redis://HOST:PORT/JOB: put the shards on a job's queue for haul workers (sharing INPUT and the output folder) instead of building them here." };
@@ -43,7 +46,7 @@ internal static class DatasetCommand
         var command = new Command("dataset", "Build an image data set (img2dataset's layout) from URL lists with captions.")
         {
             input, outputFolder, inputFormat, urlCol, captionCol, additional, outputFormat, perShard, imageSize, resizeMode, onlyIfBigger,
-            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost, retryFailed, progress, queue,
+            encodeFormat, encodeQuality, minImageSize, maxAspectRatio, disallowed, maxConcurrent, maxPerHost, processesCount, retryFailed, progress, queue,
         };
         var attemptFlags = new AttemptFlags();
         attemptFlags.AddTo(command);
@@ -110,6 +113,7 @@ internal static class DatasetCommand
                 },
                 Engine = engine,
                 DisallowedHeaderDirectives = List(parseResult.GetValue(disallowed)),
+                MaxConcurrentProcessing = Math.Min(parseResult.GetValue(processesCount) ?? Environment.ProcessorCount, Environment.ProcessorCount),
                 RetryFailed = parseResult.GetValue(retryFailed),
             };
 

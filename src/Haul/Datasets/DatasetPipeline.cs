@@ -1,12 +1,16 @@
-using Haul.Errors;
-
 namespace Haul.Datasets;
 
 /// <summary>
-/// Builds a data set: cuts the input into shards, and for each shard not yet complete removes what
-/// an interrupted run left, fetches its pictures through the engine (concurrently, bounded by the
-/// engine's limits), decodes and resizes them (bounded by <see cref="DatasetRunOptions.MaxConcurrentProcessing"/>)
-/// and writes the shard atomically. A complete shard (its stats file exists) is skipped, never fetched again.
+/// Builds a data set in three stages that overlap: the input is cut into shards and each sample of
+/// a shard not yet complete is fetched through the engine (concurrently, bounded by the engine's
+/// limits); fetched pictures are decoded and resized on min(processors,
+/// <see cref="DatasetRunOptions.MaxConcurrentProcessing"/>) workers; and the shards are written
+/// sample by sample in key order while later samples, of the same shard or the next, are still
+/// downloading. A reorder window of <see cref="DatasetRunOptions.ReorderWindow"/> samples bounds
+/// what is held in memory between admission and writing, so memory stays flat whatever the size of
+/// a shard. A complete shard (its stats file exists) is skipped, never fetched again (with
+/// <see cref="DatasetRunOptions.RetryFailed"/>, only its failed samples are, and it is rewritten
+/// whole); leftovers of an incomplete one are removed before it is written again.
 /// </summary>
 internal sealed partial class DatasetPipeline : IDisposable
 {
@@ -20,6 +24,7 @@ internal sealed partial class DatasetPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SamplesPerShard, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentProcessing, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ReorderWindow, 1);
         _options = options;
         _processor = processor ?? new VipsImageProcessor(options.Image);
         _time = timeProvider ?? TimeProvider.System;
@@ -31,8 +36,14 @@ internal sealed partial class DatasetPipeline : IDisposable
     /// <summary>The run's counts, updated as each sample finishes.</summary>
     public DatasetProgress Progress { get; }
 
-    /// <summary>Called after each shard is written or skipped.</summary>
+    /// <summary>Called after each shard is written or skipped, in shard order, one at a time.</summary>
     public event Action<DatasetShardReport>? ShardDone;
+
+    /// <summary>How many pictures are decoded and resized at once: never more than the processors.</summary>
+    internal int ProcessingWorkers => Math.Min(_options.MaxConcurrentProcessing, Environment.ProcessorCount);
+
+    /// <summary>How many samples may be between admission and being written: the reorder window, raised to hold every download in flight and every picture being processed.</summary>
+    internal int WindowSize => Math.Max(_options.ReorderWindow, _options.Engine.MaxConcurrent + ProcessingWorkers + 1);
 
     /// <summary>Builds every shard of <paramref name="samples"/>; returns the counts over the shards written by this run.</summary>
     public async Task<DatasetRunSummary> RunAsync(IAsyncEnumerable<DatasetSample> samples, CancellationToken cancellationToken = default)
@@ -45,120 +56,71 @@ internal sealed partial class DatasetPipeline : IDisposable
         }
 
         await DatasetShardCommit.RecoverAsync(_options.OutputFolder, _options.OutputFormat, _time, cancellationToken).ConfigureAwait(false);
-
-        var summary = new DatasetRunSummary();
-        await foreach (var shard in DatasetSharder.ShardAsync(samples, _options.SamplesPerShard, cancellationToken).ConfigureAwait(false))
-        {
-            var files = new DatasetShardFiles(_options.OutputFolder, shard.Number, _options.OutputFormat);
-            if (files.IsComplete)
-            {
-                if (_options.RetryFailed && await RetryFailedAsync(shard, files, summary, cancellationToken).ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                summary.SkippedShards++;
-                Progress.ShardFinished();
-                ShardDone?.Invoke(new DatasetShardReport(files.Name, Skipped: true, null));
-                continue;
-            }
-
-            var stats = await BuildShardAsync(shard, cancellationToken).ConfigureAwait(false);
-            summary.Add(stats);
-            Progress.ShardFinished();
-            ShardDone?.Invoke(new DatasetShardReport(files.Name, Skipped: false, stats));
-        }
-
-        return summary;
+        return await RunShardsAsync(token => DatasetSharder.ShardAsync(samples, _options.SamplesPerShard, token), rebuildComplete: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Builds one shard into the output folder (what an interrupted build left of it removed first), whether or not it is complete.</summary>
     public async Task<DatasetShardStats> BuildShardAsync(DatasetShard shard, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(shard);
-        var files = new DatasetShardFiles(_options.OutputFolder, shard.Number, _options.OutputFormat);
-        files.RemoveLeftovers();
-        Progress.ShardStarted(files.Name);
-        var start = _time.GetUtcNow();
-        var records = await BuildAsync(shard, cancellationToken).ConfigureAwait(false);
-        var stats = DatasetShardStats.For(records, start, _time.GetUtcNow());
-        await DatasetShardWriter.WriteAsync(files, records, _options.Image.EncodeFormat, stats, cancellationToken).ConfigureAwait(false);
-        return stats;
-    }
-
-    /// <summary>Fetches and processes the samples of <paramref name="shard"/> (only those at the indices in <paramref name="only"/>, when given; the others stay null).</summary>
-    private async Task<DatasetRecord[]> BuildAsync(DatasetShard shard, CancellationToken cancellationToken, IReadOnlySet<int>? only = null)
-    {
-        var records = new DatasetRecord[shard.Samples.Count];
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < shard.Samples.Count; i++)
-        {
-            index[DatasetKeys.Key(shard.Number, i, _options.SamplesPerShard)] = i;
-        }
-
-        using var slots = new SemaphoreSlim(_options.MaxConcurrentProcessing);
-        var processing = new List<Task>();
+        DatasetShardStats? stats = null;
+        void Written(DatasetShardReport report) => stats = report.Stats;
+        ShardDone += Written;
         try
         {
-            await foreach (var fetched in _fetcher.FetchAsync(Keyed(shard, only), cancellationToken).ConfigureAwait(false))
-            {
-                var at = index[fetched.Key];
-                if (fetched.Bytes is not { } bytes)
-                {
-                    records[at] = new DatasetRecord(fetched.Sample, fetched.Key, null, null, fetched.Error, Downloaded: false);
-                    Progress.Add(records[at]);
-                    continue;
-                }
-
-                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                processing.Add(Task.Run(() =>
-                {
-                    try
-                    {
-                        records[at] = Process(fetched, bytes);
-                        Progress.Add(records[at]);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }, cancellationToken));
-            }
+            await RunShardsAsync(_ => One(shard), rebuildComplete: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            // Never leave a picture being decoded behind the semaphore's disposal.
-            await Task.WhenAll(processing).ConfigureAwait(false);
+            ShardDone -= Written;
         }
 
-        return records;
+        return stats ?? throw new InvalidOperationException($"The shard {shard.Number} was not written.");
     }
 
-    private DatasetRecord Process(FetchedSample fetched, byte[] bytes)
+    /// <summary>Runs the overlapping stages over <paramref name="shards"/>; with <paramref name="rebuildComplete"/> a complete shard is built again, not skipped.</summary>
+    private async Task<DatasetRunSummary> RunShardsAsync(Func<CancellationToken, IAsyncEnumerable<DatasetShard>> shards, bool rebuildComplete, CancellationToken cancellationToken)
     {
+        // The window holds every download in flight, or admission would cap the engine's concurrency.
+        using var window = new DatasetReorderWindow<WindowItem>(WindowSize);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producing = Task.Run(() => FetchAndProcessAsync(shards, rebuildComplete, window, stop), stop.Token);
+        DatasetRunSummary? summary = null;
+        Exception? failure = null;
         try
         {
-            var image = _processor.Process(bytes, fetched.Sample.Url);
-            return new DatasetRecord(fetched.Sample, fetched.Key, image, fetched.Sha256, null, Downloaded: true);
+            summary = await WriteAsync(window, stop.Token).ConfigureAwait(false);
         }
-        catch (HaulException ex)
+        catch (Exception ex)
         {
-            return new DatasetRecord(fetched.Sample, fetched.Key, null, fetched.Sha256, ex, Downloaded: true);
+            failure = ex;
+            await stop.CancelAsync().ConfigureAwait(false);
         }
+
+        try
+        {
+            await producing.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (failure is not null)
+        {
+            // When the writer only saw the stop, the producer's failure is what stopped the run.
+            if (failure is OperationCanceledException && ex is not OperationCanceledException)
+            {
+                failure = ex;
+            }
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return summary!;
     }
 
-    private async IAsyncEnumerable<(DatasetSample Sample, string Key)> Keyed(DatasetShard shard, IReadOnlySet<int>? only)
+    private static async IAsyncEnumerable<DatasetShard> One(DatasetShard shard)
     {
-        for (var i = 0; i < shard.Samples.Count; i++)
-        {
-            if (only is not null && !only.Contains(i))
-            {
-                continue;
-            }
-
-            yield return (shard.Samples[i], DatasetKeys.Key(shard.Number, i, _options.SamplesPerShard));
-        }
-
+        yield return shard;
         await Task.CompletedTask.ConfigureAwait(false);
     }
 

@@ -30,6 +30,14 @@ public sealed record DatasetRunOptions
     /// </summary>
     public bool RetryFailed { get; init; }
 
-    /// <summary>How many pictures are decoded and resized at once (default: the number of processors).</summary>
+    /// <summary>How many pictures are decoded and resized at once, never more than the processors (default: the number of processors; img2dataset's <c>processes_count</c>).</summary>
     public int MaxConcurrentProcessing { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// How many samples may be between admission and being written (default 1,024): samples finish
+    /// in any order and are written in key order, so a slow sample holds this many finished ones
+    /// back, and no more. It bounds memory whatever the shard size; it is raised to the engine's
+    /// concurrency when lower, so that it never caps the downloads in flight.
+    /// </summary>
+    public int ReorderWindow { get; init; } = 1_024;
 }

@@ -3,7 +3,7 @@ using Parquet.Schema;
 
 namespace Haul.Datasets;
 
-internal static partial class DatasetShardWriter
+internal sealed partial class DatasetShardWriter
 {
     /// <summary>The metadata columns; an extra column of the same name is not written twice.</summary>
     private static readonly HashSet<string> FixedColumns = new(StringComparer.Ordinal)

@@ -5,14 +5,65 @@ using System.Text.Json;
 namespace Haul.Datasets;
 
 /// <summary>
-/// Writes one finished shard. Every file goes to a temporary beside its final name and is renamed
-/// when complete: the data, then the metadata, then the stats, so a shard whose stats exist is
-/// whole, and a shard killed half-way leaves only files that <see cref="DatasetShardFiles.RemoveLeftovers"/> removes.
+/// Writes one shard as its samples arrive in key order: each picture, caption and metadata goes
+/// to the temporary tar (or folder) at once, and only a small row per sample (no picture) is kept
+/// for the Parquet file and the stats written at the end. Every file goes to a temporary beside
+/// its final name and is renamed when complete: the data, then the metadata, then the stats, so a
+/// shard whose stats exist is whole, and a shard killed half-way leaves only files that
+/// <see cref="DatasetShardFiles.RemoveLeftovers"/> removes. Disposed before
+/// <see cref="CompleteAsync"/>, it leaves its temporaries unrenamed.
 /// </summary>
-internal static partial class DatasetShardWriter
+internal sealed partial class DatasetShardWriter : IAsyncDisposable
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
+    private readonly DatasetShardFiles _files;
+    private readonly string _extension;
+    private readonly List<DatasetRecord> _rows = [];
+    private FileStream? _tarStream;
+    private TarWriter? _tar;
+    private string? _folder;
+    private string? _lastKey;
+    private bool _completed;
+
+    private DatasetShardWriter(DatasetShardFiles files, DatasetEncodeFormat encodeFormat)
+    {
+        _files = files;
+        _extension = Extension(encodeFormat);
+    }
+
+    /// <summary>The rows added so far, in key order; a success keeps its sizes, not its picture (except for the parquet format, whose file holds them).</summary>
+    public IReadOnlyList<DatasetRecord> Rows => _rows;
+
+    /// <summary>Starts writing the shard <paramref name="files"/> names: its data temporary is created (emptied if it exists).</summary>
+    public static DatasetShardWriter Create(DatasetShardFiles files, DatasetEncodeFormat encodeFormat)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var writer = new DatasetShardWriter(files, encodeFormat);
+        var temporary = files.Data + DatasetShardFiles.TemporarySuffix;
+        switch (files.Format)
+        {
+            case DatasetOutputFormat.Webdataset:
+                writer._tarStream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+                writer._tar = new TarWriter(writer._tarStream, TarEntryFormat.Pax, leaveOpen: true);
+                break;
+            case DatasetOutputFormat.Files:
+                if (Directory.Exists(temporary))
+                {
+                    Directory.Delete(temporary, recursive: true);
+                }
+
+                Directory.CreateDirectory(temporary);
+                writer._folder = temporary;
+                break;
+        }
+
+        return writer;
+    }
+
+    /// <summary>
+    /// Writes a whole shard at once.
+    /// </summary>
     /// <param name="files">The shard's names.</param>
     /// <param name="records">Its samples in key order, failed ones too.</param>
     /// <param name="encodeFormat">The pictures' format, which names their files.</param>
@@ -20,19 +71,83 @@ internal static partial class DatasetShardWriter
     /// <param name="cancellationToken">Stops the writing; what was written stays a temporary.</param>
     public static async Task WriteAsync(DatasetShardFiles files, IReadOnlyList<DatasetRecord> records, DatasetEncodeFormat encodeFormat, DatasetShardStats stats, CancellationToken cancellationToken)
     {
-        var extension = Extension(encodeFormat);
-        switch (files.Format)
+        ArgumentNullException.ThrowIfNull(records);
+        var writer = Create(files, encodeFormat);
+        await using (writer.ConfigureAwait(false))
         {
-            case DatasetOutputFormat.Webdataset:
-                await WriteTarAsync(files.Data!, records, extension, cancellationToken).ConfigureAwait(false);
-                break;
-            case DatasetOutputFormat.Files:
-                await WriteFolderAsync(files.Data!, records, extension, cancellationToken).ConfigureAwait(false);
-                break;
+            foreach (var record in records)
+            {
+                await writer.AddAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+
+            await writer.CompleteAsync(stats, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the members of the next sample (none for a failed one) and keeps its row.</summary>
+    /// <exception cref="ArgumentException">The sample's key does not come after the previous one's.</exception>
+    public async ValueTask AddAsync(DatasetRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ObjectDisposedException.ThrowIf(_completed, this);
+        if (_lastKey is not null && string.CompareOrdinal(record.Key, _lastKey) <= 0)
+        {
+            throw new ArgumentException($"The key {record.Key} comes after {_lastKey}: a shard is written in key order.", nameof(record));
         }
 
-        await WriteParquetAsync(files.Parquet, records, files.Format == DatasetOutputFormat.Parquet, cancellationToken).ConfigureAwait(false);
-        var statsTemporary = files.Stats + DatasetShardFiles.TemporarySuffix;
+        _lastKey = record.Key;
+        if (record.Image is { } image)
+        {
+            foreach (var (name, content) in Members(record, _extension))
+            {
+                if (_tar is not null)
+                {
+                    var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
+                    {
+                        DataStream = new MemoryStream(content, writable: false),
+                        Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                    };
+                    await _tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+                }
+                else if (_folder is not null)
+                {
+                    await File.WriteAllBytesAsync(Path.Combine(_folder, name), content, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            // The picture is on disk now; only the parquet format still needs it, for its own file.
+            if (_files.Format != DatasetOutputFormat.Parquet)
+            {
+                record = record with { Image = image with { Bytes = [] } };
+            }
+        }
+
+        _rows.Add(record);
+    }
+
+    /// <summary>Makes the shard whole: the data, the Parquet metadata, then the stats, each renamed into place when complete.</summary>
+    public async Task CompleteAsync(DatasetShardStats stats, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        ObjectDisposedException.ThrowIf(_completed, this);
+        _completed = true;
+        if (_tar is not null && _tarStream is not null)
+        {
+            await _tar.DisposeAsync().ConfigureAwait(false);
+            _tar = null;
+            await _tarStream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            _tarStream.Flush(flushToDisk: true);
+            await _tarStream.DisposeAsync().ConfigureAwait(false);
+            _tarStream = null;
+            File.Move(_files.Data + DatasetShardFiles.TemporarySuffix, _files.Data!, overwrite: true);
+        }
+        else if (_folder is not null)
+        {
+            Directory.Move(_folder, _files.Data!);
+        }
+
+        await WriteParquetAsync(_files.Parquet, _rows, _files.Format == DatasetOutputFormat.Parquet, cancellationToken).ConfigureAwait(false);
+        var statsTemporary = _files.Stats + DatasetShardFiles.TemporarySuffix;
         await using (var stream = new FileStream(statsTemporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             stats.Write(stream);
@@ -40,7 +155,25 @@ internal static partial class DatasetShardWriter
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(statsTemporary, files.Stats, overwrite: true);
+        File.Move(statsTemporary, _files.Stats, overwrite: true);
+    }
+
+    /// <summary>Closes the temporaries; an incomplete shard stays temporaries, never a file under its final name.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _completed = true;
+        if (_tar is not null)
+        {
+            // Closing the tar writes its end blocks: harmless in a temporary that is never renamed.
+            await _tar.DisposeAsync().ConfigureAwait(false);
+            _tar = null;
+        }
+
+        if (_tarStream is not null)
+        {
+            await _tarStream.DisposeAsync().ConfigureAwait(false);
+            _tarStream = null;
+        }
     }
 
     /// <summary>The file extension (and parquet column name) of a picture format: <c>jpg</c>, <c>png</c>, <c>webp</c>.</summary>
@@ -51,61 +184,16 @@ internal static partial class DatasetShardWriter
         _ => "jpg",
     };
 
-    private static async Task WriteTarAsync(string path, IReadOnlyList<DatasetRecord> records, string extension, CancellationToken cancellationToken)
+    /// <summary>The picture, caption and metadata of a successful sample.</summary>
+    private static IEnumerable<(string Name, byte[] Content)> Members(DatasetRecord record, string extension)
     {
-        var temporary = path + DatasetShardFiles.TemporarySuffix;
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+        yield return ($"{record.Key}.{extension}", record.Image!.Bytes);
+        if (record.Sample.Caption is { } caption)
         {
-            await using (var tar = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
-            {
-                foreach (var (name, content) in Members(records, extension))
-                {
-                    var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
-                    {
-                        DataStream = new MemoryStream(content, writable: false),
-                        Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-                    };
-                    await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
+            yield return ($"{record.Key}.txt", Utf8.GetBytes(caption));
         }
 
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    private static async Task WriteFolderAsync(string path, IReadOnlyList<DatasetRecord> records, string extension, CancellationToken cancellationToken)
-    {
-        var temporary = path + DatasetShardFiles.TemporarySuffix;
-        Directory.CreateDirectory(temporary);
-        foreach (var (name, content) in Members(records, extension))
-        {
-            await File.WriteAllBytesAsync(Path.Combine(temporary, name), content, cancellationToken).ConfigureAwait(false);
-        }
-
-        Directory.Move(temporary, path);
-    }
-
-    /// <summary>The picture, caption and metadata of each successful sample, in key order.</summary>
-    private static IEnumerable<(string Name, byte[] Content)> Members(IReadOnlyList<DatasetRecord> records, string extension)
-    {
-        foreach (var record in records)
-        {
-            if (record.Image is not { } image)
-            {
-                continue;
-            }
-
-            yield return ($"{record.Key}.{extension}", image.Bytes);
-            if (record.Sample.Caption is { } caption)
-            {
-                yield return ($"{record.Key}.txt", Utf8.GetBytes(caption));
-            }
-
-            yield return ($"{record.Key}.json", SampleJson(record));
-        }
+        yield return ($"{record.Key}.json", SampleJson(record));
     }
 
     /// <summary>The <c>{key}.json</c> of a sample: img2dataset's metadata fields, then the extra columns.</summary>

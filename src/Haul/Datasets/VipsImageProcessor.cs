@@ -19,6 +19,9 @@ internal sealed class VipsImageProcessor : IImageProcessor
     {
         // Every picture is decoded once: libvips' operation cache would only hold decoded buffers in memory.
         Cache.Max = 0;
+        // The pipeline decodes one picture per processor at once; libvips' own worker threads for
+        // each operation (one per processor by default) would only contend with them.
+        NetVips.NetVips.Concurrency = 1;
     }
 
     public VipsImageProcessor(DatasetImageOptions options)

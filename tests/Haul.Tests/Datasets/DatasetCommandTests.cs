@@ -49,6 +49,11 @@ public sealed class DatasetCommandTests
         using (var first = HaulProcess.Start(args))
         {
             await held.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+            // Shards overlap: /p7 may be asked for while shard 1 is still being written; it completes
+            // all the same, since only shard 2 waits for /p7.
+            await Eventually.TrueAsync(() => File.Exists(Path.Combine(temp.Out, "00001_stats.json")), "shard 1 complete while /p7 is held");
+            // Shard 2 is being streamed into its temporary tar (its 404 written, /p7 awaited).
+            await Eventually.TrueAsync(() => File.Exists(Path.Combine(temp.Out, "00002.tar.tmp")), "shard 2 started");
             first.KillHard();
             await first.WaitForExitAsync();
         }
@@ -57,6 +62,7 @@ public sealed class DatasetCommandTests
         File.Exists(Path.Combine(temp.Out, "00000_stats.json")).ShouldBeTrue();
         File.Exists(Path.Combine(temp.Out, "00001_stats.json")).ShouldBeTrue();
         File.Exists(Path.Combine(temp.Out, "00002_stats.json")).ShouldBeFalse();
+        File.Exists(Path.Combine(temp.Out, "00002.tar")).ShouldBeFalse("a killed shard is never under its final name");
         var finishedHits = Enumerable.Range(0, 6).Select(i => server.Hits($"/p{i}.jpg")).ToArray();
         finishedHits.ShouldAllBe(hits => hits == 1);
 
@@ -157,6 +163,37 @@ public sealed class DatasetCommandTests
         run.Error.ShouldContain("1 samples, 1 ok (100.0%)");
         var members = ReadWholeTar(Path.Combine(temp.Out, "00000.tar"));
         members.Select(m => m.Name).ShouldBe(["000000000.jpg", "000000000.json"]);
+    }
+
+    [Fact]
+    public async Task Dataset_ProcessesCountAndThreadCount_ImgToDatasetNamesAcceptedAndEveryPictureWritten()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var temp = new TempDirectory();
+        var photos = Enumerable.Range(0, 5).Select(i => TestImages.Solid(40 + i, 20, ".jpg", 50 * i, 10, 10)).ToArray();
+        for (var i = 0; i < photos.Length; i++)
+        {
+            server.MapFile($"/p{i}.jpg", photos[i]);
+        }
+
+        var list = Path.Combine(temp.Root, "urls.txt");
+        await File.WriteAllLinesAsync(list, Enumerable.Range(0, 5).Select(i => server.Url($"/p{i}.jpg")), TestContext.Current.CancellationToken);
+
+        var run = await Cli.CliRun.RunAsync("dataset", list, "-d", temp.Out, "--processes-count", "1", "--thread-count", "2", "--image-size", "16", "--resize-mode", "keep_ratio");
+        var zero = await Cli.CliRun.RunAsync("dataset", list, "-d", temp.Out, "--processes-count", "0");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        run.Error.ShouldContain("5 samples, 5 ok (100.0%)");
+        var members = ReadWholeTar(Path.Combine(temp.Out, "00000.tar")).Where(m => m.Name.EndsWith(".jpg", StringComparison.Ordinal)).ToList();
+        members.Count.ShouldBe(5);
+        for (var i = 0; i < 5; i++)
+        {
+            using var image = Image.NewFromBuffer(members[i].Content);
+            (image.Width, image.Height).ShouldBe(((int)Math.Round((40 + i) * 16 / 20.0, MidpointRounding.ToEven), 16), members[i].Name);
+        }
+
+        zero.ExitCode.ShouldBe(2);
+        zero.Error.ShouldContain("--processes-count");
     }
 
     [Fact]

@@ -291,6 +291,46 @@ public sealed class DatasetRetryTests
         Snapshot(temp.Out, "00000").ShouldBe(before);
     }
 
+    [Fact]
+    public async Task RunAsync_RetryFailedShardBeforeNewShards_NewShardsFetchedMeanwhileAndReportedInShardOrder()
+    {
+        var site = await Site.StartAsync();
+        await using var server = site.Server;
+        using var temp = new TempDirectory();
+        await RunAsync(temp.Out, DatasetOutputFormat.Webdataset, site.Samples().Take(4).ToList(), retryFailed: false);
+        var before = ReadTar(Path.Combine(temp.Out, "00000.tar"));
+        site.Healed = true;
+        var fresh = Path.Combine(temp.Root, "fresh");
+        await RunAsync(fresh, DatasetOutputFormat.Webdataset, site.Samples(), retryFailed: false);
+        // The retried /b.jpg of shard 0 answers only once shard 2's /g.jpg has been asked for.
+        var gAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        site.HoldB = gAsked.Task;
+        site.OnG = () => gAsked.TrySetResult();
+        var hits = new[] { "/a.jpg", "/c.png" }.ToDictionary(path => path, server.Hits);
+        var reports = new List<DatasetShardReport>();
+
+        var summary = await RunAsync(temp.Out, DatasetOutputFormat.Webdataset, site.Samples(), retryFailed: true, reports);
+
+        reports.Select(r => (r.Name, r.Skipped, r.Retried)).ShouldBe([("00000", false, 2), ("00001", false, 0), ("00002", false, 0)]);
+        summary.RetriedShards.ShouldBe(1);
+        summary.WrittenShards.ShouldBe(3);
+        foreach (var (path, count) in hits)
+        {
+            server.Hits(path).ShouldBe(count, path);
+        }
+
+        var shard0 = ReadTar(Path.Combine(temp.Out, "00000.tar"));
+        shard0.Select(m => m.Name).ShouldBe(ReadTar(Path.Combine(fresh, "00000.tar")).Select(m => m.Name));
+        Sha(shard0[0].Content).ShouldBe(Sha(before[0].Content));
+        Sha(shard0[6].Content).ShouldBe(Sha(before[3].Content));
+        foreach (var shard in new[] { "00000", "00001", "00002" })
+        {
+            Pictures(ReadTar(Path.Combine(temp.Out, shard + ".tar"))).ShouldBe(Pictures(ReadTar(Path.Combine(fresh, shard + ".tar"))), shard);
+        }
+
+        Directory.Exists(DatasetShardCommit.RetryFolder(temp.Out)).ShouldBeFalse();
+    }
+
     /// <summary>
     /// Eight samples in three input files, at most four per shard: shard 0 (a, b 404 then ok, c, d 500 then ok),
     /// shard 1 (e, always 404, f undecodable then ok), shard 2 (g). Retries are off, so the first run fails each once.
@@ -301,6 +341,12 @@ public sealed class DatasetRetryTests
 
         public volatile bool Healed;
 
+        /// <summary>What /b.jpg waits for before it answers.</summary>
+        public Task HoldB { get; set; } = Task.CompletedTask;
+
+        /// <summary>Called when /g.jpg is asked for.</summary>
+        public Action OnG { get; set; } = () => { };
+
         public static async Task<Site> StartAsync()
         {
             var server = await LoopbackServer.StartAsync();
@@ -308,8 +354,26 @@ public sealed class DatasetRetryTests
             server.MapFile("/a.jpg", A);
             server.MapFile("/c.png", C);
             server.MapFile("/e.jpg", E);
-            server.MapFile("/g.jpg", G);
-            server.Map("/b.jpg", (context, _) => site.Healed ? server.ServeAsync(context, B) : Status(context, 404));
+            server.Map("/g.jpg", (context, _) =>
+            {
+                site.OnG();
+                return server.ServeAsync(context, G);
+            });
+            server.Map("/b.jpg", async (context, _) =>
+            {
+                try
+                {
+                    await site.HoldB.WaitAsync(TimeSpan.FromMinutes(2), context.RequestAborted);
+                }
+                catch (TimeoutException)
+                {
+                    // Never released: the sample fails, and a test that holds it sees so.
+                    await Status(context, 503);
+                    return;
+                }
+
+                await (site.Healed ? server.ServeAsync(context, B) : Status(context, 404));
+            });
             server.Map("/d.jpg", (context, _) => site.Healed ? server.ServeAsync(context, D) : Status(context, 500));
             server.Map("/f.png", (context, _) => server.ServeAsync(context, site.Healed ? F : Corrupt, site.Healed ? "\"v2\"" : "\"v1\""));
             server.Map("/gone", (context, _) => Status(context, 404));
@@ -329,7 +393,7 @@ public sealed class DatasetRetryTests
         }
     }
 
-    private static async Task<DatasetRunSummary> RunAsync(string folder, DatasetOutputFormat format, IReadOnlyList<DatasetSample> samples, bool retryFailed)
+    private static async Task<DatasetRunSummary> RunAsync(string folder, DatasetOutputFormat format, IReadOnlyList<DatasetSample> samples, bool retryFailed, List<DatasetShardReport>? reports = null)
     {
         var options = new DatasetRunOptions
         {
@@ -341,6 +405,7 @@ public sealed class DatasetRetryTests
             RetryFailed = retryFailed,
         };
         using var pipeline = new DatasetPipeline(options);
+        pipeline.ShardDone += report => reports?.Add(report);
         return await pipeline.RunAsync(samples.ToAsyncEnumerable(), TestContext.Current.CancellationToken);
     }
 
@@ -426,6 +491,10 @@ public sealed class DatasetRetryTests
         using var image = Image.NewFromBuffer(picture);
         return (image.Width, image.Height);
     }
+
+    /// <summary>A shard's member names, with the SHA-256 of each picture.</summary>
+    private static string[] Pictures(List<(string Name, byte[] Content)> members) =>
+        [.. members.Select(m => m.Name.EndsWith(".jpg", StringComparison.Ordinal) ? $"{m.Name} {Sha(m.Content)}" : m.Name)];
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }
