@@ -124,6 +124,9 @@ public sealed class Downloader : IDisposable
 
     internal TimeProvider Time => _timeProvider;
 
+    /// <summary>Where the run's events go: the crawl's page fetches raise theirs here too.</summary>
+    internal EventHub Events => _events;
+
     /// <summary>A run whose transfers also keep to a <see cref="HostPacer"/> (the crawler's politeness).</summary>
     internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, CancellationToken cancellationToken) =>
         _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, events: _events, controls: _controls, cancellationToken: cancellationToken), cancellationToken);

@@ -183,7 +183,7 @@ public sealed partial class Crawler : IDisposable
 
     /// <summary>The fetch path of pages, stylesheets and robots.txt, over the engine's one connection pool.</summary>
     internal PageFetcher CreateFetcher(HostPacer pacer, IHostGate hosts) =>
-        new(new RequestSender(_downloader.Client, _downloader.Options, null), _downloader.Options, new RetryPolicy(_downloader.Options), pacer, hosts, _downloader.Time);
+        new(new RequestSender(_downloader.Client, _downloader.Options, _downloader.Events), _downloader.Options, new RetryPolicy(_downloader.Options), pacer, hosts, _downloader.Time);
 
     /// <summary>The engine the pictures go through, for a distributed worker that feeds it itself.</summary>
     internal Downloader Downloader => _downloader;

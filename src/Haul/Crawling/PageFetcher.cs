@@ -32,6 +32,12 @@ internal sealed class PageFetcher(RequestSender sender, DownloadOptions options,
         CancellationToken cancellationToken)
     {
         var hostKey = RobotsCache.HostKey(exchange.Origin);
+        if (exchange.Id is null && sender.Events is { } hub)
+        {
+            // A number of its own, so that -v shows the page's requests, replies, redirects and retries.
+            exchange = exchange with { Id = hub.NextId() };
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -44,6 +50,14 @@ internal sealed class PageFetcher(RequestSender sender, DownloadOptions options,
                 {
                     // Every fetch and transfer to the host waits, not only this one.
                     pacer.BackOff(hostKey, retryAfter);
+                }
+
+                if (exchange.Id is { } id && sender.Events is { } events)
+                {
+                    events.Raise(new Events.DownloadRetrying(id, exchange.Request.Url, events.Now, attempt, ex.Kind, ex.Message, delay)
+                    {
+                        StatusCode = (ex as HttpStatusException)?.StatusCode,
+                    });
                 }
 
                 await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);

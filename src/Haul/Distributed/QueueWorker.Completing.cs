@@ -8,6 +8,24 @@ internal sealed partial class QueueWorker
     private const int CompletionBatch = 256;
 
     /// <summary>
+    /// The entry id a page failure is recorded under: its own entry is acknowledged by the page's
+    /// visit, and acknowledging or deleting this one, which no queue entry has, does nothing.
+    /// </summary>
+    private const string NoEntry = "0-1";
+
+    /// <summary>
+    /// A page that could not be fetched is one of the job's results, as a file is: it goes to the
+    /// job's results (<c>"type":"page"</c>) and counts, so <c>haul status</c> shows it.
+    /// </summary>
+    private static void RecordPageFailure(ChannelWriter<Completion> completions, DownloadResult notice)
+    {
+        if (notice is { Kind: ResultKind.Page, Status: DownloadStatus.Failed } && notice.Error?.Kind != Errors.ErrorKind.Cancelled)
+        {
+            completions.TryWrite(new Completion(NoEntry, new QueueEntry { Kind = QueueEntry.PageKind, Url = notice.Request.Url }, notice));
+        }
+    }
+
+    /// <summary>
     /// Records results in the job, many per call, and only then acknowledges their entries. While
     /// Redis is away it retries, and the transfers in flight go on; an entry is let go only once
     /// its result is recorded, so nothing finished is lost and nothing recorded is done again.

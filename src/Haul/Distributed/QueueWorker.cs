@@ -118,12 +118,14 @@ internal sealed partial class QueueWorker : IAsyncDisposable
                 yield return result;
                 while (_notices.TryDequeue(out var notice))
                 {
+                    RecordPageFailure(completions.Writer, notice);
                     yield return notice;
                 }
             }
 
             while (_notices.TryDequeue(out var notice))
             {
+                RecordPageFailure(completions.Writer, notice);
                 yield return notice;
             }
         }

@@ -11,6 +11,9 @@ namespace Haul.Transfer;
 /// </summary>
 internal sealed class RequestSender(HttpClient client, DownloadOptions options, Events.EventHub? events)
 {
+    /// <summary>Where the requests' events go, for a caller that raises its own around them (a page's retries).</summary>
+    public Events.EventHub? Events => events;
+
     /// <summary>
     /// Sends <paramref name="build"/>'s request for <paramref name="uri"/> and for every redirect target,
     /// and returns the first reply that is not a redirect (or a redirect, when the exchange does not follow them).
