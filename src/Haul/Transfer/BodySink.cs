@@ -14,7 +14,7 @@ namespace Haul.Transfer;
 internal sealed class BodySink : IAsyncDisposable
 {
     /// <summary>Large buffers one transfer has out at once while hashing is off the path: one being filled, the others written and waiting for the hasher.</summary>
-    internal const int OffPathBuffers = 4;
+    internal const int OffPathBuffers = 2;
 
     private readonly SafeFileHandle _file;
     private readonly BodyDigest _digest;

@@ -13,9 +13,6 @@ internal sealed partial class ResumableTransfer
     /// </summary>
     internal const int MetadataThreshold = 1024 * 1024;
 
-    /// <summary>A body announced at least this long starts with the large buffer and hashes off the receive path at once.</summary>
-    private const long LargeBody = 8L * 1024 * 1024;
-
     /// <summary>
     /// The first receive buffer of a body not announced large: a few KiB, so that thousands of slow
     /// transfers in flight cost little; it grows (see <see cref="BodySink"/>) only for a stream
@@ -24,7 +21,7 @@ internal sealed partial class ResumableTransfer
     internal const int FirstReceiveBuffer = 16 * 1024;
 
     /// <summary>The largest receive buffer: fewer reads, writes and hand-offs per byte on a fast stream.</summary>
-    internal const int LargeReceiveBuffer = 1024 * 1024;
+    internal const int LargeReceiveBuffer = 512 * 1024;
 
     /// <summary>
     /// Streams the body into the file from <paramref name="offset"/>; returns the bytes received.
@@ -43,7 +40,9 @@ internal sealed partial class ResumableTransfer
     {
         var limit = Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, _rateLimit?.ChunkLimit ?? int.MaxValue);
         var large = Math.Max(options.BufferSize, LargeReceiveBuffer);
-        var first = (response.Content.Headers.ContentLength ?? 0) >= LargeBody ? large : Math.Min(options.BufferSize, FirstReceiveBuffer);
+        // Every body starts small, an announced large one too: with many in flight each reads
+        // less at a time, and its buffer stays as small as its reads.
+        var first = Math.Min(options.BufferSize, FirstReceiveBuffer);
         var sink = new BodySink(file, offset, state.Digest, first, large, end: offset + response.Content.Headers.ContentLength);
         await using (sink.ConfigureAwait(false))
         {
