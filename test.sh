@@ -10,14 +10,15 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# The distributed mode's tests start their own redis-server (Debian's package) on loopback.
-if ! command -v redis-server >/dev/null 2>&1; then
+# The distributed mode's tests start their own redis-server (Debian's package) on loopback;
+# haul serve's tests compare its replies with a real aria2c's (Debian's aria2).
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v aria2c >/dev/null 2>&1; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing redis-server" >&2
+    echo "test.sh: installing redis-server and aria2" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server aria2 >/dev/null
   else
-    echo "test.sh: redis-server is required: apt-get install redis-server (as root)." >&2
+    echo "test.sh: redis-server and aria2 are required: apt-get install redis-server aria2 (as root)." >&2
     exit 1
   fi
 fi
