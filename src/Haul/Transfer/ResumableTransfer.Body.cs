@@ -157,7 +157,7 @@ internal sealed partial class ResumableTransfer
 
     /// <summary>How much one read asks for: the buffer, or less when a rate limit wants small steps.</summary>
     private int ReadSize(TransferState state) =>
-        Math.Min(options.BufferSize, Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, _rateLimit?.ChunkLimit ?? int.MaxValue));
+        Math.Min(options.BufferSize, Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, SharedRateLimit?.ChunkLimit ?? int.MaxValue));
 
     /// <summary>Gives back to the limits what a read asked for but did not bring.</summary>
     private void Unthrottle(TransferState state, int unused)
@@ -165,7 +165,7 @@ internal sealed partial class ResumableTransfer
         if (unused > 0)
         {
             state.RateLimit?.Return(unused);
-            _rateLimit?.Return(unused);
+            SharedRateLimit?.Return(unused);
         }
     }
 
@@ -177,7 +177,7 @@ internal sealed partial class ResumableTransfer
             await own.TakeAsync(count, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_rateLimit is { } shared)
+        if (SharedRateLimit is { } shared)
         {
             await shared.TakeAsync(count, cancellationToken).ConfigureAwait(false);
         }
