@@ -20,6 +20,15 @@ public sealed partial class BrowserPageTests(BrowserFixture browser)
     private const string HostilePath = "/files/%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E.bin";
 
     [Fact]
+    public async Task ServePage_HaulServe_AddsPausesAndResumesWithExactBytes()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        await using var daemon = await BrowserHaulDaemon.StartAsync(temp.Out, Secret);
+        await RunScenarioAsync(daemon, "serve-page.png");
+    }
+
+    [Fact]
     public async Task ServePage_Aria2c_AddsPausesAndResumesWithExactBytes()
     {
         using var temp = new TempDirectory();
@@ -102,7 +111,7 @@ public sealed partial class BrowserPageTests(BrowserFixture browser)
         (await page.RowTextAsync(LargeName, "[data-role=toggle]")).ShouldBe("Resume");
 
         await page.ClickRowButtonAsync(LargeName, "toggle");
-        await Eventually.TrueAsync(() => trickle.Requests.Count > before, "the resumed download's request");
+        await ExplainedAsync(daemon, page, LargeName, Eventually.TrueAsync(() => trickle.Requests.Count > before, "the resumed download's request"));
         var resumed = trickle.Requests.Last();
         resumed.Range.ShouldNotBeNull("a resumed download asks for the rest only");
         var from = long.Parse(RangeStart().Match(resumed.Range).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -119,6 +128,22 @@ public sealed partial class BrowserPageTests(BrowserFixture browser)
         (await page.ScrollWidthAsync()).ShouldBeLessThanOrEqualTo(BrowserPage.PhoneWidth);
         await page.ScreenshotAsync(screenshot);
         page.Problems.ShouldBeEmpty();
+    }
+
+    /// <summary>A wait that, when it times out, says what the daemon and the page thought of the download.</summary>
+    private static async Task ExplainedAsync(IBrowserDaemon daemon, BrowserPage page, string name, Task wait)
+    {
+        try
+        {
+            await wait;
+        }
+        catch (TimeoutException timeout)
+        {
+            var gid = await page.RowGidAsync(name);
+            var status = await BrowserRpc.CallAsync(daemon, Secret, "aria2.tellStatus", gid);
+            var row = await page.EvalAsync<string>("(gid) => document.querySelector(`li.download[data-gid=\"${gid}\"]`).innerText", gid);
+            throw new TimeoutException($"{timeout.Message}\ndaemon: {status}\npage: {row}\n{daemon.Output}", timeout);
+        }
     }
 
     private static async Task EnterSecretAsync(BrowserPage page)

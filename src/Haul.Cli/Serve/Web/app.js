@@ -389,6 +389,10 @@
   let refreshAgain = false;
   let failureDelay = 1000;
   let limitShown = false;
+  // Guards against a second submit while the first is on its way; buttons are never disabled, as a
+  // disabled button drops keyboard focus.
+  let adding = false;
+  let checkingSecret = false;
 
   function listFor(status) {
     if (status === 'active') {
@@ -504,8 +508,13 @@
       row.progress.value = Math.min(1000, Math.floor((done * 1000) / total));
       row.progress.setAttribute('aria-valuetext', `${Math.floor((done * 100) / total)} percent`);
       row.size.textContent = `${formatBytes(done)} of ${formatBytes(total)}`;
-    } else {
+    } else if (state === 'active') {
+      // Size unknown while it runs: an indeterminate bar.
       row.progress.removeAttribute('value');
+      row.progress.removeAttribute('aria-valuetext');
+      row.size.textContent = `${formatBytes(done)} of unknown size`;
+    } else {
+      row.progress.value = 0;
       row.progress.removeAttribute('aria-valuetext');
       row.size.textContent = `${formatBytes(done)} of unknown size`;
     }
@@ -732,8 +741,12 @@
       return;
     }
 
+    if (checkingSecret) {
+      return;
+    }
+
     rpc.secret = value;
-    $('secret-submit').disabled = true;
+    checkingSecret = true;
     try {
       await rpc.call('aria2.getVersion');
       sessionStorage.setItem(SECRET_STORAGE, value);
@@ -751,7 +764,7 @@
         setMessage($('secret-message'), error.message, true);
       }
     } finally {
-      $('secret-submit').disabled = false;
+      checkingSecret = false;
     }
   });
 
@@ -769,8 +782,12 @@
       return;
     }
 
-    const button = $('add');
-    button.disabled = true;
+    if (adding) {
+      return;
+    }
+
+    adding = true;
+    $('add').setAttribute('aria-busy', 'true');
     try {
       const replies = await rpc.multicall(parsed.downloads.map((download) => ['aria2.addUri', [[download.uri], download.options]]));
       const failures = [];
@@ -801,7 +818,8 @@
         setMessage(message, `Nothing was added: ${error.message}`, true);
       }
     } finally {
-      button.disabled = false;
+      adding = false;
+      $('add').removeAttribute('aria-busy');
     }
   });
 
@@ -862,14 +880,13 @@
       method = stopped ? 'aria2.removeDownloadResult' : 'aria2.remove';
     }
 
-    button.disabled = true;
+    // The button stays enabled (a disabled button drops keyboard focus); a second click sends a
+    // second call, which the daemon answers harmlessly.
     try {
       await rpc.call(method, [gid]);
       setMessage($('global-message'), '', false);
     } catch (error) {
       report(error, `${button.textContent} ${downloadName(row.data)} did not work`);
-    } finally {
-      button.disabled = false;
     }
 
     if (method === 'aria2.removeDownloadResult') {
