@@ -37,6 +37,8 @@ public sealed class BrowserAria2Daemon : IBrowserDaemon
 
     public bool SendsIfRange => false;
 
+    public string NotFoundKind => "not found";
+
     /// <summary>False plays a proxy that refuses WebSocket upgrades: the page must fall back to HTTP.</summary>
     public bool AllowWebSocket { get; init; } = true;
 

@@ -16,6 +16,9 @@ public interface IBrowserDaemon : IAsyncDisposable
     /// <summary>Whether a resumed request of this daemon carries If-Range (Haul's does; aria2's does not).</summary>
     bool SendsIfRange { get; }
 
+    /// <summary>The kind the page shows for a download that got a 404: Haul's own errorKind, or aria2's code read as a kind.</summary>
+    string NotFoundKind { get; }
+
     /// <summary>What the daemon printed, for a failure message.</summary>
     string Output { get; }
 }

@@ -23,6 +23,8 @@ public sealed partial class BrowserHaulDaemon : IBrowserDaemon
 
     public bool SendsIfRange => true;
 
+    public string NotFoundKind => "http";
+
     public string Output => _process.Error;
 
     public static async Task<BrowserHaulDaemon> StartAsync(string directory, string secret)

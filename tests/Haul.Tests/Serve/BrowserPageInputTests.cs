@@ -9,7 +9,7 @@ namespace Haul.Tests.Serve;
 [Collection(BrowserCollection.Name)]
 public sealed class BrowserPageInputTests(BrowserFixture browser)
 {
-    private const string Parse = "(text, globals) => JSON.stringify(HaulPage.parseInput(text, globals))";
+    private const string Parse = "(text, globals) => JSON.stringify(HaulText.parseInput(text, globals))";
 
     [Fact]
     public async Task ParseInput_UrlsWithOptions_OneDownloadPerUrlWithLineOptionsOverGlobals()

@@ -96,7 +96,7 @@ public sealed partial class BrowserPageTests(BrowserFixture browser)
         (await page.TextAsync("#add-message")).ShouldBe("Added 2 downloads.");
         await page.UntilAsync("() => [...document.querySelectorAll('#stopped li.download')].some(li => li.dataset.status === 'error')");
         var errorText = await page.EvalAsync<string>("() => document.querySelector('#stopped li.download[data-status=error] .error').textContent");
-        errorText.ShouldMatch(@"\(code [0-9]+\): \S");
+        errorText.ShouldStartWith($"{daemon.NotFoundKind} (code 3): ");
         (await page.EvalAsync<bool>("() => document.querySelector('#lists img') === null && window.pwned === undefined")).ShouldBeTrue();
 
         // A large file that trickles: pause it on the page, the server sees the connection end;
