@@ -13,6 +13,7 @@ public sealed class WsRpcClient : IAsyncDisposable
     private readonly Channel<JsonElement> _notifications = Channel.CreateUnbounded<JsonElement>();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly string? _secret;
+    private readonly List<JsonElement> _received = [];
     private Task _reading = Task.CompletedTask;
     private int _id;
 
@@ -64,25 +65,24 @@ public sealed class WsRpcClient : IAsyncDisposable
         return reply.GetProperty("result");
     }
 
-    /// <summary>Waits for the notification <paramref name="method"/> about <paramref name="gid"/>; the ones before it are returned too, in order.</summary>
+    /// <summary>Waits for the notification <paramref name="method"/> about <paramref name="gid"/>; that gid's notifications up to it, in order.</summary>
     public async Task<List<string>> WaitForNotificationAsync(string method, string gid)
     {
-        var seen = new List<string>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
-            var note = await _notifications.Reader.ReadAsync(timeout.Token);
-            var name = note.GetProperty("method").GetString()!;
-            var about = note.GetProperty("params")[0].GetProperty("gid").GetString()!;
-            if (about == gid)
+            lock (_received)
             {
-                seen.Add(name);
+                var about = _received.Where(note => note.GetProperty("params")[0].GetProperty("gid").GetString() == gid)
+                    .Select(note => note.GetProperty("method").GetString()!).ToList();
+                var at = about.IndexOf(method);
+                if (at >= 0)
+                {
+                    return about[..(at + 1)];
+                }
             }
 
-            if (about == gid && name == method)
-            {
-                return seen;
-            }
+            await _notifications.Reader.ReadAsync(timeout.Token);
         }
     }
 
@@ -133,6 +133,11 @@ public sealed class WsRpcClient : IAsyncDisposable
             }
             else if (root.TryGetProperty("method", out _))
             {
+                lock (_received)
+                {
+                    _received.Add(root);
+                }
+
                 _notifications.Writer.TryWrite(root);
             }
         }
