@@ -30,15 +30,26 @@ internal sealed partial class RpcDispatcher
     [ThreadStatic]
     private static bool t_shutdownAsked;
 
+    [ThreadStatic]
+    private static int t_httpStatus;
+
     /// <summary>
     /// The reply to a request body (one call or a batch); never throws for what a client sent.
     /// <paramref name="shutdown"/> is set when it held <c>aria2.shutdown</c>: the daemon stops once the reply is sent.
     /// </summary>
-    public byte[] Handle(ReadOnlySpan<byte> body, out bool shutdown)
+    public byte[] Handle(ReadOnlySpan<byte> body, out bool shutdown) => Handle(body, out shutdown, out _);
+
+    /// <summary>
+    /// As <see cref="Handle(ReadOnlySpan{byte}, out bool)"/>, with the HTTP status aria2 sends it
+    /// with: 400 for a single call that failed, 500 for a body that is not JSON, else 200.
+    /// </summary>
+    public byte[] Handle(ReadOnlySpan<byte> body, out bool shutdown, out int httpStatus)
     {
         t_shutdownAsked = false;
+        t_httpStatus = 200;
         var reply = Handle(body);
         shutdown = t_shutdownAsked;
+        httpStatus = t_httpStatus;
         return reply;
     }
 
@@ -57,6 +68,7 @@ internal sealed partial class RpcDispatcher
             {
                 WriteError(json, default, new RpcFault(RpcFault.ParseError, "Parse error."));
                 json.Flush();
+                t_httpStatus = 500;
                 return buffer.WrittenSpan.ToArray();
             }
 
@@ -72,9 +84,9 @@ internal sealed partial class RpcDispatcher
 
                     json.WriteEndArray();
                 }
-                else
+                else if (!HandleOne(json, document.RootElement))
                 {
-                    HandleOne(json, document.RootElement);
+                    t_httpStatus = 400;
                 }
             }
         }
@@ -83,9 +95,10 @@ internal sealed partial class RpcDispatcher
     }
 
     /// <summary>The reply to HTTP GET's <c>method</c>, <c>id</c> and base64 <c>params</c>, as AriaNg sends them.</summary>
-    public byte[] HandleQuery(string? method, string? id, string? base64Params, out bool shutdown)
+    public byte[] HandleQuery(string? method, string? id, string? base64Params, out bool shutdown, out int httpStatus)
     {
         shutdown = false;
+        httpStatus = 500;
         var body = new ArrayBufferWriter<byte>();
         using (var json = RpcJson.Writer(body))
         {
@@ -130,7 +143,7 @@ internal sealed partial class RpcDispatcher
             json.WriteEndObject();
         }
 
-        return Handle(body.WrittenSpan, out shutdown);
+        return Handle(body.WrittenSpan, out shutdown, out httpStatus);
     }
 
     private static byte[] ParseErrorReply()
@@ -144,7 +157,8 @@ internal sealed partial class RpcDispatcher
         return buffer.WrittenSpan.ToArray();
     }
 
-    private void HandleOne(Utf8JsonWriter json, JsonElement call)
+    /// <summary>Writes the reply to one call; false when it is an error.</summary>
+    private bool HandleOne(Utf8JsonWriter json, JsonElement call)
     {
         JsonElement id = default;
         if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("id", out var given))
@@ -157,7 +171,7 @@ internal sealed partial class RpcDispatcher
             || (call.TryGetProperty("params", out var raw) && raw.ValueKind != JsonValueKind.Array))
         {
             WriteError(json, id, new RpcFault(RpcFault.InvalidRequest, "Invalid Request."));
-            return;
+            return false;
         }
 
         var parameters = call.TryGetProperty("params", out var list) ? list.EnumerateArray().ToList() : [];
@@ -177,6 +191,7 @@ internal sealed partial class RpcDispatcher
             json.WritePropertyName("result");
             json.WriteRawValue(scratch.WrittenSpan, skipInputValidation: true);
             json.WriteEndObject();
+            return true;
         }
         catch (RpcFault fault)
         {
@@ -186,6 +201,8 @@ internal sealed partial class RpcDispatcher
         {
             WriteError(json, id, RpcFault.Failed(ex.Message));
         }
+
+        return false;
     }
 
     /// <summary>One call: the token checked and taken off, then the method.</summary>

@@ -114,8 +114,8 @@ internal sealed partial class RpcServer
         {
             return request.Method switch
             {
-                "POST" => Rpc(_dispatcher.Handle(body, out var shutdown), shutdown),
-                "GET" => Rpc(_dispatcher.HandleQuery(request.QueryValue("method"), request.QueryValue("id"), request.QueryValue("params"), out var shutdown), shutdown),
+                "POST" => Rpc(_dispatcher.Handle(body, out var shutdown, out var status), status, shutdown),
+                "GET" => Rpc(_dispatcher.HandleQuery(request.QueryValue("method"), request.QueryValue("id"), request.QueryValue("params"), out var shutdown, out var status), status, shutdown),
                 "OPTIONS" => Preflight(),
                 _ => HttpReply.Text(405, "method not allowed"),
             };
@@ -131,8 +131,8 @@ internal sealed partial class RpcServer
             : HttpReply.Text(404, "not found");
     }
 
-    private HttpReply Rpc(byte[] reply, bool shutdown) =>
-        new(200, "application/json-rpc", reply, CorsHeaders()) { AfterSent = shutdown ? OnShutdownRequested : null };
+    private HttpReply Rpc(byte[] reply, int status, bool shutdown) =>
+        new(status, "application/json-rpc", reply, CorsHeaders()) { AfterSent = shutdown ? OnShutdownRequested : null };
 
     private void OnShutdownRequested() => ShutdownRequested?.Invoke();
 
@@ -237,6 +237,7 @@ internal sealed partial class RpcServer
         411 => "Length Required",
         413 => "Content Too Large",
         431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
         _ => "Error",
     };
 }

@@ -35,7 +35,12 @@ public sealed class RpcClient(string url, string? secret = null) : IDisposable
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await _http.PostAsync(url, content);
-        response.EnsureSuccessStatusCode();
+
+        // As aria2: 400 for a failed call, 500 for a body that is not JSON, each with its JSON-RPC error.
+        if (response.StatusCode is not (System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.InternalServerError))
+        {
+            response.EnsureSuccessStatusCode();
+        }
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return document.RootElement.Clone();
     }

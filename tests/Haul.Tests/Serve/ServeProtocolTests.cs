@@ -104,11 +104,13 @@ public sealed class ServeProtocolTests
         var parameters = Convert.ToBase64String(Encoding.UTF8.GetBytes("""["token:s"]"""));
 
         var ok = JsonDocument.Parse(await http.GetStringAsync($"{daemon.RpcUrl}?method=aria2.getGlobalStat&id=q1&params={Uri.EscapeDataString(parameters)}", TestContext.Current.CancellationToken)).RootElement;
-        var refused = JsonDocument.Parse(await http.GetStringAsync($"{daemon.RpcUrl}?method=aria2.getGlobalStat&id=q2", TestContext.Current.CancellationToken)).RootElement;
+        using var refusedReply = await http.GetAsync($"{daemon.RpcUrl}?method=aria2.getGlobalStat&id=q2", TestContext.Current.CancellationToken);
+        var refused = JsonDocument.Parse(await refusedReply.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
 
         ok.GetProperty("id").GetString().ShouldBe("q1");
         ok.GetProperty("result").GetProperty("numActive").GetString().ShouldBe("0");
         refused.GetProperty("error").GetProperty("message").GetString().ShouldBe("Unauthorized");
+        refusedReply.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
     }
 
     [Fact]
