@@ -94,7 +94,8 @@ internal static class ServeCommand
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var global = new GlobalOptions(options, settings, maxConcurrent);
-            var dispatcher = new RpcDispatcher(table, settings.Secret, global);
+            var crawls = new ServeCrawls(options, table, stop.Token);
+            var dispatcher = new RpcDispatcher(table, settings.Secret, global) { AddCrawl = crawls.Start };
             RpcServer server;
             try
             {
@@ -120,6 +121,8 @@ internal static class ServeCommand
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
                 }
+
+                await crawls.StoppedAsync();
 
                 table.Notified -= server.Broadcast;
             }

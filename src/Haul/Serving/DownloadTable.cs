@@ -93,6 +93,38 @@ internal sealed partial class DownloadTable : IDisposable
         return gid;
     }
 
+    /// <summary>
+    /// A download that ran elsewhere (a crawl's picture) joins the stopped list with a gid of its
+    /// own, complete or failed, and its notification is raised.
+    /// </summary>
+    public string AddFinished(DownloadResult result)
+    {
+        var notes = new List<(string Method, string Gid)>();
+        string gid;
+        lock (_gate)
+        {
+            gid = NewGid();
+            var download = new ServedDownload(gid, result.Url, new Dictionary<string, string>(StringComparer.Ordinal), result.Request)
+            {
+                Path = result.Path,
+                TotalLength = result.Bytes,
+                CompletedLength = result.Bytes,
+            };
+            _byGid[gid] = download;
+            if (result.Error is { } error)
+            {
+                download.ErrorKind = error.Kind;
+                download.ErrorCode = Aria2ErrorCodes.For(error);
+                download.ErrorMessage = error.Message;
+            }
+
+            Stop(download, result.Error is null ? ServedState.Complete : ServedState.Error, notes);
+        }
+
+        Notify(notes);
+        return gid;
+    }
+
     /// <summary>The download with <paramref name="gid"/>, null when there is none.</summary>
     public ServedSnapshot? Get(string gid)
     {
