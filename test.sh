@@ -10,14 +10,20 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# The distributed mode's tests start their own redis-server (Debian's package) on loopback.
-if ! command -v redis-server >/dev/null 2>&1; then
+# The distributed mode's tests start their own redis-server (Debian's package) on loopback; the
+# serve page's browser tests drive Debian's chromium (never a downloaded browser) and run the page
+# against aria2c as well.
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+[[ -x /usr/bin/aria2c ]] || missing+=(aria2)
+if [[ ${#missing[@]} -gt 0 ]]; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing redis-server" >&2
+    echo "test.sh: installing ${missing[*]}" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "test.sh: redis-server is required: apt-get install redis-server (as root)." >&2
+    echo "test.sh: these are required: apt-get install ${missing[*]} (as root)." >&2
     exit 1
   fi
 fi

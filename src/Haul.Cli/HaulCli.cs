@@ -25,6 +25,7 @@ internal static class HaulCli
             WorkerCommand.Create(io),
             StatusCommand.Create(io),
             DatasetCommand.Create(io),
+            Serve.ServeCommand.Create(io),
         };
         root.Options.Add(new Option<string?>(ConfigFlag)
         {

@@ -49,7 +49,7 @@ public sealed record DownloadOptions
     /// <summary>No file is split into pieces smaller than this (<c>--min-split-size</c>).</summary>
     public long MinSplitSize { get; init; } = 8L * 1024 * 1024;
 
-    /// <summary>The whole run's bandwidth in bytes per second, shared by every transfer (<c>--limit-rate</c>); null: unlimited.</summary>
+    /// <summary>The overall bandwidth in bytes per second, shared by every transfer of the downloader's runs (<c>--limit-rate</c>); null: unlimited. <see cref="Downloader.SetRateLimit"/> changes it while they run.</summary>
     public long? RateLimit { get; init; }
 
     /// <summary>Each transfer's own bandwidth in bytes per second (<c>--max-download-limit</c>), on top of <see cref="RateLimit"/>; null: unlimited. An input file's <c>max-download-limit=</c> overrides it for its URL.</summary>

@@ -28,6 +28,7 @@ public sealed class Downloader : IDisposable
     private readonly HaulMetrics _metrics;
     private readonly EventHub _events;
     private readonly DownloadControls _controls = new();
+    private readonly RateDial _rateDial;
 
     /// <summary>Creates a downloader; every run it starts shares one connection pool.</summary>
     /// <param name="options">The settings; the defaults match <c>haul get</c>.</param>
@@ -43,6 +44,7 @@ public sealed class Downloader : IDisposable
         _session = HttpSession.Create(Options, _timeProvider, _events);
         _client = _session.Client;
         _tracker = new ProgressTracker(_timeProvider, _metrics);
+        _rateDial = new RateDial(Options.RateLimit, _timeProvider);
     }
 
     /// <summary>
@@ -86,6 +88,13 @@ public sealed class Downloader : IDisposable
     /// <summary>Resumes every paused download.</summary>
     public void ResumeAll() => _controls.ResumeAll();
 
+    /// <summary>
+    /// Changes the overall bandwidth limit (<see cref="DownloadOptions.RateLimit"/>) of every run of
+    /// this downloader while it runs; transfers in flight keep to the new limit from their next read.
+    /// </summary>
+    /// <param name="bytesPerSecond">The limit in bytes per second; null or 0: unlimited.</param>
+    public void SetRateLimit(long? bytesPerSecond) => _rateDial.Set(bytesPerSecond);
+
     /// <summary>Exceptions thrown by <see cref="EventRaised"/> handlers so far, caught so that no transfer saw them.</summary>
     public long EventHandlerFailures => _events.SubscriberFailures;
 
@@ -109,7 +118,7 @@ public sealed class Downloader : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, events: _events, controls: _controls, cancellationToken: cancellationToken), cancellationToken);
+        return _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, events: _events, controls: _controls, rateDial: _rateDial, cancellationToken: cancellationToken), cancellationToken);
     }
 
     /// <summary>Downloads a few URLs into the output directory; see the overload taking requests.</summary>
@@ -129,11 +138,11 @@ public sealed class Downloader : IDisposable
 
     /// <summary>A run whose transfers also keep to a <see cref="HostPacer"/> (the crawler's politeness).</summary>
     internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, CancellationToken cancellationToken) =>
-        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, events: _events, controls: _controls, cancellationToken: cancellationToken), cancellationToken);
+        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, events: _events, controls: _controls, rateDial: _rateDial, cancellationToken: cancellationToken), cancellationToken);
 
     /// <summary>A run whose per-host limit and pacing are a job's, shared with the other workers.</summary>
     internal IAsyncEnumerable<DownloadResult> DownloadAsync(IAsyncEnumerable<DownloadRequest> requests, HostPacer pacer, IHostGate hostGate, CancellationToken cancellationToken) =>
-        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, hostGate, _events, _controls, cancellationToken), cancellationToken);
+        _session.SavingCookiesAfter(DownloadSession.RunAsync(_client, Options, _tracker, _timeProvider, requests, pacer, hostGate, _events, _controls, _rateDial, cancellationToken), cancellationToken);
 
     /// <summary>Headers, cookies and credentials of this downloader's requests.</summary>
     internal HttpSession Session => _session;

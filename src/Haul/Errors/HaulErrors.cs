@@ -86,6 +86,10 @@ internal static class HaulErrors
     public static InvalidUrlException InvalidUrl(string url, int? line, string reason) =>
         new(url, line is { } n ? $"Line {n}: {reason}" : reason);
 
+    /// <summary>A daemon's client gave an option a value it cannot take (aria2's wording names the option).</summary>
+    public static InvalidUrlException BadOption(string url, string option, string reason) =>
+        new(url, $"We encountered a problem while processing the option '--{option}': {reason}.");
+
     public static RedirectException RedirectLoop(string url, Uri repeated) =>
         new(url, $"Redirect loop: {url} leads back to {repeated.OriginalString}.");
 

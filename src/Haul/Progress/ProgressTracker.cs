@@ -29,10 +29,10 @@ internal sealed class ProgressTracker(TimeProvider timeProvider, Metrics.HaulMet
     /// <summary>Keeps the first journal failure of the run; the run itself goes on.</summary>
     public void JournalFailed(string message) => Interlocked.CompareExchange(ref _journalError, message, null);
 
-    public (long Id, TransferProgress Progress) Start(string url, string name)
+    public (long Id, TransferProgress Progress) Start(string url, string name, long downloadId = 0)
     {
         var id = Interlocked.Increment(ref _nextId);
-        var progress = new TransferProgress(url, name);
+        var progress = new TransferProgress(url, name, downloadId);
         _active[id] = progress;
         return (id, progress);
     }

@@ -1,7 +1,7 @@
 namespace Haul.Progress;
 
 /// <summary>The live, mutable counters of one transfer; read only through snapshots.</summary>
-internal sealed class TransferProgress(string url, string name)
+internal sealed class TransferProgress(string url, string name, long downloadId = 0)
 {
     private long _received;
     private long _length = -1;
@@ -24,6 +24,6 @@ internal sealed class TransferProgress(string url, string name)
     public TransferSnapshot Snapshot()
     {
         var length = Volatile.Read(ref _length);
-        return new TransferSnapshot(Url, Name, Volatile.Read(ref _received), length < 0 ? null : length, Volatile.Read(ref _attempt));
+        return new TransferSnapshot(Url, Name, Volatile.Read(ref _received), length < 0 ? null : length, Volatile.Read(ref _attempt)) { DownloadId = downloadId };
     }
 }

@@ -15,6 +15,12 @@ internal sealed class DownloadControl
 
     public bool IsRemoved { get; private set; }
 
+    /// <summary>
+    /// The current run was stopped by a pause, even if a resume came before the transfer noticed:
+    /// its cancelled result then means "run again", not "failed".
+    /// </summary>
+    public bool RunStoppedByPause { get; private set; }
+
     public void Pause()
     {
         CancellationTokenSource? run;
@@ -28,6 +34,7 @@ internal sealed class DownloadControl
             IsPaused = true;
             _resumed = NewSignal(set: false);
             run = _run;
+            RunStoppedByPause |= run is not null;
         }
 
         Stop(run);
@@ -72,6 +79,7 @@ internal sealed class DownloadControl
         lock (_gate)
         {
             _run = run;
+            RunStoppedByPause = IsPaused;
             stopped = IsPaused || IsRemoved;
         }
 

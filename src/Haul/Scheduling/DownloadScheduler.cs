@@ -230,7 +230,8 @@ internal sealed class DownloadScheduler(
                 return Failed(target.Request, HaulErrors.Removed(target.Request.Url), started);
             }
 
-            if (!stopped || !control.IsPaused)
+            // Paused and maybe resumed already: either way this run's cancelled result is not the end.
+            if (!stopped || !(control.IsPaused || control.RunStoppedByPause))
             {
                 return result!;
             }

@@ -24,6 +24,7 @@ internal static class DownloadSession
         IHostGate? hostGate = null,
         Events.EventHub? events = null,
         DownloadControls? controls = null,
+        Transfer.RateDial? rateDial = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var journal = options.UseJournal ? DownloadJournal.Open(options.Directory) : null;
@@ -35,7 +36,7 @@ internal static class DownloadSession
                 .Concat(archive?.FindBySha256(sha256).Select(entry => entry.Path) ?? []))
             : null;
         var names = new NameReservations();
-        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, recorder, archive, deduplicator, pacer, timeProvider, events);
+        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, recorder, archive, deduplicator, pacer, timeProvider, events, rateDial);
         var planner = new DownloadPlanner(options, names, recorder, archive);
         var scheduler = new DownloadScheduler(options, planner, transfer, actions, recorder, pacer, tracker, timeProvider, hostGate, events, controls);
         await foreach (var result in scheduler.RunAsync(requests, cancellationToken).ConfigureAwait(false))

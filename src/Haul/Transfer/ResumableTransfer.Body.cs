@@ -38,7 +38,7 @@ internal sealed partial class ResumableTransfer
         CancellationToken token,
         CancellationToken cancellationToken)
     {
-        var limit = Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, _rateLimit?.ChunkLimit ?? int.MaxValue);
+        var limit = Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, SharedRateLimit?.ChunkLimit ?? int.MaxValue);
         var large = Math.Max(options.BufferSize, LargeReceiveBuffer);
         // Every body starts small, an announced large one too: with many in flight each reads
         // less at a time, and its buffer stays as small as its reads.
@@ -160,7 +160,7 @@ internal sealed partial class ResumableTransfer
 
     /// <summary>How much one read asks for: the buffer, or less when a rate limit wants small steps.</summary>
     private int ReadSize(TransferState state) =>
-        Math.Min(options.BufferSize, Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, _rateLimit?.ChunkLimit ?? int.MaxValue));
+        Math.Min(options.BufferSize, Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, SharedRateLimit?.ChunkLimit ?? int.MaxValue));
 
     /// <summary>Gives back to the limits what a read asked for but did not bring.</summary>
     private void Unthrottle(TransferState state, int unused)
@@ -168,7 +168,7 @@ internal sealed partial class ResumableTransfer
         if (unused > 0)
         {
             state.RateLimit?.Return(unused);
-            _rateLimit?.Return(unused);
+            SharedRateLimit?.Return(unused);
         }
     }
 
@@ -180,7 +180,7 @@ internal sealed partial class ResumableTransfer
             await own.TakeAsync(count, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_rateLimit is { } shared)
+        if (SharedRateLimit is { } shared)
         {
             await shared.TakeAsync(count, cancellationToken).ConfigureAwait(false);
         }

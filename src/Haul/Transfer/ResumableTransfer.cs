@@ -20,7 +20,8 @@ internal sealed partial class ResumableTransfer(
     ContentDeduplicator? deduplicator,
     IHostBackOff? pacer,
     TimeProvider timeProvider,
-    Events.EventHub? events = null)
+    Events.EventHub? events = null,
+    RateDial? rateDial = null)
 {
     /// <summary>Every request of every attempt goes out through it.</summary>
     private readonly RequestSender _sender = new(client, options, events);
@@ -28,8 +29,10 @@ internal sealed partial class ResumableTransfer(
     /// <summary>Verifies a finished body on disk and gives it its final name.</summary>
     private readonly PartCommit _commit = new(names, deduplicator, options.AllowOverwrite);
 
-    /// <summary>The run's bandwidth limit (<c>--limit-rate</c>), one bucket shared by every transfer.</summary>
-    private readonly TokenBucket? _rateLimit = options.RateLimit is { } rate ? new TokenBucket(rate, timeProvider) : null;
+    /// <summary>The run's bandwidth limit (<c>--limit-rate</c>): the downloader's dial when it has one, else one bucket of this run.</summary>
+    private readonly RateDial _rateDial = rateDial ?? new RateDial(options.RateLimit, timeProvider);
+
+    private TokenBucket? SharedRateLimit => _rateDial.Current;
 
     /// <summary>Directories this run has made sure of: one mkdir per directory, not one per file.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _directories = new(StringComparer.Ordinal);
@@ -127,7 +130,7 @@ internal sealed partial class ResumableTransfer(
 
     private async Task<DownloadResult> TransferAsync(DownloadTarget target, PartFile part, long started, CancellationToken cancellationToken)
     {
-        var (id, progress) = tracker.Start(target.Request.Url, Path.GetFileName(target.Path));
+        var (id, progress) = tracker.Start(target.Request.Url, Path.GetFileName(target.Path), target.Id);
         using var state = new TransferState(target, part, progress, (target.Request.RateLimit ?? options.PerFileRateLimit) is { } rate ? new TokenBucket(rate, timeProvider) : null);
         try
         {
