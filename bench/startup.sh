@@ -28,7 +28,7 @@ trap cleanup EXIT
 mkdir -p "$RESULTS_DIR" "$tmp/www/f" "$tmp/nginx"
 chmod 755 "$tmp"  # nginx workers run as another user
 log "building the JIT and the NativeAOT haul"
-dotnet publish "$root/src/Haul.Cli" -c Release -o "$tmp/jit" >"$RESULTS_DIR/publish-jit.log" 2>&1
+dotnet publish "$root/src/Haul.Cli" -c Release -p:PublishAot=false -o "$tmp/jit" >"$RESULTS_DIR/publish-jit.log" 2>&1
 dotnet publish "$root/src/Haul.Cli" -c Release -p:PublishAot=true -p:RuntimeIdentifier=linux-x64 -o "$tmp/aot" >"$RESULTS_DIR/publish-aot.log" 2>&1
 
 for i in $(seq -f %04g 1 2000); do head -c 16384 /dev/urandom >"$tmp/www/f/$i.bin"; done
