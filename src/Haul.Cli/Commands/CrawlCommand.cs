@@ -29,7 +29,7 @@ internal static class CrawlCommand
         var checkUpdates = new Option<bool>("--check-updates") { Description = "Revisit the pages of a finished crawl with conditional requests and fetch the pictures that are new." };
         var follow = new Option<string>("--follow") { Description = "CSS of the links to follow.", DefaultValueFactory = _ => "a[href]" };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Picture downloads in flight at once.");
-        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
+        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 10_000, 8, "Connections to one host at once.");
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no download journal (the crawl frontier is still kept)." };
         var queue = new Option<string?>("--queue") { Description = "Crawl as one worker of a distributed job, redis://HOST:PORT/JOB: frontier and seen-set in Redis." };
         var output = new OutputOptions();

@@ -37,7 +37,7 @@ internal static class DatasetCommand
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Picture downloads in flight at once.");
         // img2dataset's thread_count is its downloads in flight per process: the same knob as -j.
         maxConcurrent.Aliases.Add("--thread-count");
-        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
+        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 10_000, 8, "Connections to one host at once.");
         var processesCount = NumberOptions.OptionalWhole("--processes-count", 1, 1_024, "Pictures decoded and resized at once, at most one per processor (the processors).");
         var progress = new Option<string>("--progress") { Description = "auto (a live line on a terminal, a plain line every few seconds otherwise) | bars | plain | none.", DefaultValueFactory = _ => "auto" };
         progress.AcceptOnlyFromAmong("auto", "bars", "plain", "none");

@@ -15,7 +15,7 @@ internal static class GetCommand
         var dir = new Option<string>("--dir", "-d") { Description = "The output directory, created if missing.", DefaultValueFactory = _ => "." };
         var outName = new Option<string?>("--out", "-o") { Description = "The output file name, or a path inside DIR such as sub/x.bin (only with a single URL)." };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Downloads in flight at once.");
-        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
+        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 10_000, 8, "Connections to one host at once.");
         var checksum = new Option<string?>("--checksum") { Description = "ALGO=HEX the file must match (sha-256, sha-1, md5); single URL only." };
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no journal in DIR/.haul: re-runs cannot skip what is done." };
         var noClobber = new Option<bool>("--no-clobber", "-nc") { Description = "Keep any file already at a target untouched; report it skipped." };

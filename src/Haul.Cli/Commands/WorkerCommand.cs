@@ -12,7 +12,7 @@ internal static class WorkerCommand
         var job = JobArguments.Address();
         var dir = new Option<string>("--dir", "-d") { Description = "This worker's output directory (one per worker), created if missing.", DefaultValueFactory = _ => "." };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent", "-j", 1, 10_000, 16, "Downloads in flight at once in this worker.");
-        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once, across all the job's workers.");
+        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 10_000, 8, "Connections to one host at once, across all the job's workers.");
         var noJournal = new Option<bool>("--no-journal") { Description = "Keep no journal in DIR/.haul." };
         var name = new Option<string?>("--name") { Description = "This worker's name in the job (default HOST-PID); unique per worker." };
         var visibility = NumberOptions.Seconds("--visibility-timeout", 0.1, 60, "Seconds without a sign of life before a worker's requests are taken over by others.");

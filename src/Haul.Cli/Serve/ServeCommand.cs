@@ -25,7 +25,7 @@ internal static class ServeCommand
         var allowOrigin = new Option<bool>("--rpc-allow-origin-all") { Description = "Answer browsers on pages of other origins (CORS, with the preflight); refused by default." };
         var maxRequest = new Option<string>("--rpc-max-request-size") { Description = "The largest request body taken (e.g. 2M); larger ones are refused unread.", DefaultValueFactory = _ => "2M" };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent-downloads", "-j", 1, 10_000, 5, "Downloads that run at once; the rest wait in the queue (changeable over RPC).");
-        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 1_000, 8, "Connections to one host at once.");
+        var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 10_000, 8, "Connections to one host at once.");
         var command = new Command("serve", "Run a download daemon: aria2-compatible JSON-RPC (AriaNg and other aria2 front-ends work) and a web page, with the queue kept in DIR's journal.")
         {
             dir, port, listenAll, secret, allowOrigin, maxRequest, maxConcurrent, maxPerHost,

@@ -10,7 +10,7 @@ public sealed class ExitCodeTests
     [InlineData("-j", "2147483647", "-j/--max-concurrent must be a whole number from 1 to 10000")]
     [InlineData("-j", "0", "-j/--max-concurrent must be a whole number from 1 to 10000")]
     [InlineData("-j", "abc", "-j/--max-concurrent must be a whole number from 1 to 10000, not 'abc'")]
-    [InlineData("--max-per-host", "99999", "--max-per-host must be a whole number from 1 to 1000")]
+    [InlineData("--max-per-host", "99999", "--max-per-host must be a whole number from 1 to 10000")]
     [InlineData("--retries", "-1", "--retries must be a whole number from 0 to 100")]
     [InlineData("--timeout", "99999999999", "-T/--timeout must be a number of seconds from 0.1 to 86400")]
     [InlineData("--timeout", "NaN", "-T/--timeout must be a number of seconds from 0.1 to 86400")]
