@@ -123,4 +123,34 @@ public sealed class DownloadControlTests
         TestData.FileSha256(Path.Combine(temp.Out, "b.bin")).ShouldBe(TestData.Sha256(content));
         downloader.Pause(99).ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task PauseThenResume_BeforeTheTransferNoticed_RunsAgainInsteadOfFailing()
+    {
+        var big = TestData.Bytes(400_000, seed: 71);
+        await using var server = await LoopbackServer.StartAsync();
+        using var temp = new TempDirectory();
+        server.Map("/big.bin", (context, hit) => hit == 1
+            ? server.ServeThenStallAsync(context, big, 100_000, "\"big\"")
+            : server.ServeAsync(context, big, "\"big\""));
+        using var downloader = new Downloader(DownloaderHarness.Options(temp.Out));
+        var results = new ConcurrentQueue<DownloadResult>();
+        var run = Task.Run(async () =>
+        {
+            await foreach (var result in downloader.DownloadAsync([server.Url("/big.bin")], TestContext.Current.CancellationToken))
+            {
+                results.Enqueue(result);
+            }
+        }, TestContext.Current.CancellationToken);
+        await Eventually.FileReachesAsync(Path.Combine(temp.Out, "big.bin.part"), 100_000);
+        downloader.GetProgress().Active.ShouldHaveSingleItem().DownloadId.ShouldBe(1);
+
+        // Back to back: the transfer is still unwinding from the pause when the resume comes.
+        downloader.Pause(1).ShouldBeTrue();
+        downloader.Resume(1).ShouldBeTrue();
+        await run;
+
+        results.ShouldHaveSingleItem().Status.ShouldBe(DownloadStatus.Ok);
+        TestData.FileSha256(Path.Combine(temp.Out, "big.bin")).ShouldBe(TestData.Sha256(big));
+    }
 }
