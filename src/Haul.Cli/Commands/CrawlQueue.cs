@@ -1,6 +1,5 @@
 using Haul.Crawling;
 using Haul.Distributed;
-using Haul.Journal;
 using Haul.Transfer;
 
 namespace Haul.Cli.Commands;
@@ -22,7 +21,7 @@ internal static class CrawlQueue
         Output.RunLog log,
         CancellationToken cancellationToken)
     {
-        var seeds = new List<QueueEntry>();
+        var seeds = new List<Uri>();
         foreach (var page in startPages)
         {
             if (!DownloadPlanner.TryParseHttpUrl(page, out var uri))
@@ -30,24 +29,23 @@ internal static class CrawlQueue
                 throw new UsageException($"'{page}' is not a valid http(s) URL.");
             }
 
-            var url = Crawler.WithoutFragment(uri);
-            seeds.Add(QueueEntry.FromPage(new FrontierPage(UrlKey.From(uri), url, 0, url)));
+            seeds.Add(uri);
         }
 
-        await using (var connection = await JobArguments.ConnectAsync(address, io, cancellationToken))
+        await using (var job = await JobArguments.ConnectAsync(address, io, cancellationToken))
         {
-            if (connection is null)
+            if (job is null)
             {
                 return ExitCodes.SomeFailed;
             }
 
-            if (!await connection.JoinCrawlAsync(CrawlSettings.From(crawlOptions, downloadOptions.UserAgent)))
+            if (!await job.JoinCrawlAsync(crawlOptions, downloadOptions.UserAgent))
             {
                 await io.Error.WriteLineAsync($"haul: joining the crawl {address}; its own settings apply, not these flags.");
             }
 
-            await new JobEnqueuer(connection, TimeProvider.System).EnqueueAsync(seeds.ToAsyncEnumerable(), cancellationToken);
-            await connection.CloseAsync();
+            await job.EnqueueStartPagesAsync(seeds, cancellationToken);
+            await job.CloseAsync();
         }
 
         return await WorkerCommand.RunAsync(address, downloadOptions, new WorkerOptions(), mode, io, log, cancellationToken);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Haul.Actions;
 using Haul.Datasets;
 using Haul.Distributed;
@@ -15,22 +14,21 @@ internal static class DatasetQueue
     public static async Task<int> EnqueueAsync(string input, DatasetInputOptions inputOptions, DatasetRunOptions options, string queue, CliIo io, CancellationToken cancellationToken)
     {
         var address = JobArguments.Parse(queue);
-        await using var connection = await JobArguments.ConnectAsync(address, io, cancellationToken);
-        if (connection is null)
+        await using var job = await JobArguments.ConnectAsync(address, io, cancellationToken);
+        if (job is null)
         {
             return ExitCodes.SomeFailed;
         }
 
-        if (await connection.IsClosedAsync())
+        if (await job.IsClosedAsync())
         {
             throw new UsageException($"the job {address.Job} is closed; enqueue into a new job.");
         }
 
-        (long Added, long Duplicates) counts;
+        JobEnqueueResult counts;
         try
         {
-            DatasetQueueMark.Write(Path.GetFullPath(options.OutputFolder), address.Job, Path.GetFullPath(input));
-            counts = await new JobEnqueuer(connection, TimeProvider.System).EnqueueAsync(Entries(input, inputOptions, options, cancellationToken), cancellationToken);
+            counts = await job.EnqueueDatasetAsync(input, inputOptions, options, cancellationToken);
         }
         catch (IOException ex)
         {
@@ -42,17 +40,8 @@ internal static class DatasetQueue
             return ExitCodes.SomeFailed;
         }
 
-        await connection.CloseAsync();
+        await job.CloseAsync();
         await io.Error.WriteLineAsync($"haul: {counts.Added} shards enqueued, {counts.Duplicates} already in the job ({address}); the job is closed.");
         return ExitCodes.Success;
-    }
-
-    private static async IAsyncEnumerable<QueueEntry> Entries(string input, DatasetInputOptions inputOptions, DatasetRunOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var samples = DatasetSource.ReadAsync(input, inputOptions, cancellationToken);
-        await foreach (var shard in DatasetSharder.ShardAsync(samples, options.SamplesPerShard, cancellationToken))
-        {
-            yield return QueueEntry.FromShard(DatasetShardTask.For(shard, input, inputOptions, options));
-        }
     }
 }

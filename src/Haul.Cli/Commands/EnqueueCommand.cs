@@ -28,21 +28,21 @@ internal static class EnqueueCommand
             }
 
             using var reader = input is null or "-" ? null : OpenInput(input);
-            await using var connection = await JobArguments.ConnectAsync(address, io, cancellationToken);
-            if (connection is null)
+            await using var remote = await JobArguments.ConnectAsync(address, io, cancellationToken);
+            if (remote is null)
             {
                 return ExitCodes.SomeFailed;
             }
 
             var adding = urlArgs.Length > 0 || input is not null;
-            if (adding && await connection.IsClosedAsync())
+            if (adding && await remote.IsClosedAsync())
             {
                 throw new UsageException($"the job {address.Job} is closed; enqueue into a new job.");
             }
 
             var rejected = new List<string>();
             var entries = Valid(Requests(urlArgs, input == "-" ? io.In : reader, cancellationToken), rejected);
-            var (added, duplicates) = await new JobEnqueuer(connection, TimeProvider.System).EnqueueAsync(entries, cancellationToken);
+            var (added, duplicates) = await remote.EnqueueAsync(entries, cancellationToken);
             foreach (var line in rejected)
             {
                 await io.Error.WriteLineAsync($"haul: {Actions.DisplayText.Safe(line)}");
@@ -50,7 +50,7 @@ internal static class EnqueueCommand
 
             if (closing)
             {
-                await connection.CloseAsync();
+                await remote.CloseAsync();
             }
 
             var closed = closing ? "; the job is closed" : string.Empty;
@@ -92,8 +92,8 @@ internal static class EnqueueCommand
         }
     }
 
-    /// <summary>Entries to queue; a line no worker could use is refused here, with its line number, not queued.</summary>
-    private static async IAsyncEnumerable<QueueEntry> Valid(IAsyncEnumerable<DownloadRequest> requests, List<string> rejected)
+    /// <summary>Requests to queue; a line no worker could use is refused here, with its line number, not queued.</summary>
+    private static async IAsyncEnumerable<DownloadRequest> Valid(IAsyncEnumerable<DownloadRequest> requests, List<string> rejected)
     {
         await foreach (var request in requests)
         {
@@ -108,7 +108,7 @@ internal static class EnqueueCommand
             }
             else
             {
-                yield return QueueEntry.FromRequest(request);
+                yield return request;
             }
         }
     }

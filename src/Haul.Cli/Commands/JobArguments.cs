@@ -12,11 +12,11 @@ internal static class JobArguments
         JobAddress.TryParse(text, out var address, out var error) ? address : throw new UsageException($"{error}.");
 
     /// <summary>Connects, or reports on stderr why it cannot and returns null (exit 1).</summary>
-    public static async Task<JobConnection?> ConnectAsync(JobAddress address, CliIo io, CancellationToken cancellationToken)
+    public static async Task<Job?> ConnectAsync(JobAddress address, CliIo io, CancellationToken cancellationToken)
     {
         try
         {
-            return await JobConnection.ConnectAsync(address, cancellationToken);
+            return await Job.ConnectAsync(address, cancellationToken);
         }
         catch (JobUnavailableException ex)
         {

@@ -20,13 +20,13 @@ internal static class StatusCommand
         {
             var address = JobArguments.Parse(parseResult.GetValue(job));
             var silence = TimeSpan.FromSeconds(parseResult.GetValue(silentAfter));
-            await using var connection = await JobArguments.ConnectAsync(address, io, cancellationToken);
-            if (connection is null)
+            await using var remote = await JobArguments.ConnectAsync(address, io, cancellationToken);
+            if (remote is null)
             {
                 return ExitCodes.SomeFailed;
             }
 
-            var status = await JobStatusReader.ReadAsync(connection, silence);
+            var status = await remote.ReadStatusAsync(silence, cancellationToken);
             await (parseResult.GetValue(json) ? WriteJsonAsync(io.Out, status) : WriteTextAsync(io.Out, status));
             return ExitCodes.Success;
         });

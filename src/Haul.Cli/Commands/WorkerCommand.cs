@@ -69,8 +69,8 @@ internal static class WorkerCommand
     /// <summary>Runs a worker the way <c>haul get</c> runs a download: progress, JSON lines, summary, exit code.</summary>
     public static async Task<int> RunAsync(JobAddress address, DownloadOptions options, WorkerOptions workerOptions, Output.OutputMode mode, CliIo io, Output.RunLog log, CancellationToken cancellationToken)
     {
-        await using var connection = await JobArguments.ConnectAsync(address, io, cancellationToken);
-        if (connection is null)
+        await using var job = await JobArguments.ConnectAsync(address, io, cancellationToken);
+        if (job is null)
         {
             return ExitCodes.SomeFailed;
         }
@@ -78,7 +78,7 @@ internal static class WorkerCommand
         QueueWorker worker;
         try
         {
-            worker = await QueueWorker.StartAsync(connection, options, workerOptions);
+            worker = await job.StartWorkerAsync(options, workerOptions);
         }
         catch (WorkerDirectoryInUseException ex)
         {

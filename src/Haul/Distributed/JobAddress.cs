@@ -8,13 +8,27 @@ namespace Haul.Distributed;
 /// Where a distributed job lives: <c>redis://[user:password@]HOST[:PORT]/JOB</c> (or <c>rediss://</c>
 /// for TLS). The job name keeps its keys apart from other jobs on the same server.
 /// </summary>
-internal sealed partial record JobAddress(string Host, int Port, string Job, bool Tls)
+/// <param name="Host">The Redis server's host name or address.</param>
+/// <param name="Port">The Redis server's port (6379 unless given).</param>
+/// <param name="Job">The job's name: letters, digits, '.', '_' or '-'.</param>
+/// <param name="Tls">Whether the connection uses TLS (<c>rediss://</c>).</param>
+public sealed partial record JobAddress(string Host, int Port, string Job, bool Tls)
 {
     internal string? User { get; init; }
 
     internal string? Password { get; init; }
 
+    /// <summary>Parses a job address, or fails with a <see cref="FormatException"/> that says what is wrong with it.</summary>
+    /// <param name="text">The address, <c>redis://[user:password@]HOST[:PORT]/JOB</c>.</param>
+    /// <returns>The address.</returns>
+    public static JobAddress Parse(string? text) =>
+        TryParse(text, out var address, out var error) ? address : throw new FormatException($"{error}.");
+
     /// <summary>Parses a job address; <paramref name="error"/> says what is wrong with it otherwise.</summary>
+    /// <param name="text">The address, <c>redis://[user:password@]HOST[:PORT]/JOB</c>.</param>
+    /// <param name="address">The address, when it parses.</param>
+    /// <param name="error">Why it does not parse, as a sentence without its final full stop.</param>
+    /// <returns>Whether <paramref name="text"/> is a job address.</returns>
     public static bool TryParse(string? text, [NotNullWhen(true)] out JobAddress? address, [NotNullWhen(false)] out string? error)
     {
         address = null;

@@ -8,7 +8,7 @@ internal sealed class JobEnqueuer(JobConnection job, TimeProvider timeProvider)
     private const int Batch = 500;
 
     /// <summary>Enqueues every entry; returns how many were new and how many the job already had.</summary>
-    public async Task<(long Added, long Duplicates)> EnqueueAsync(IAsyncEnumerable<QueueEntry> entries, CancellationToken cancellationToken = default)
+    public async Task<JobEnqueueResult> EnqueueAsync(IAsyncEnumerable<QueueEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         await RedisRetry.UntilDoneAsync(job.EnsureGroupAsync, timeProvider, cancellationToken).ConfigureAwait(false);
@@ -32,7 +32,7 @@ internal sealed class JobEnqueuer(JobConnection job, TimeProvider timeProvider)
             added += await SendAsync(values, cancellationToken).ConfigureAwait(false);
         }
 
-        return (added, total - added);
+        return new JobEnqueueResult(added, total - added);
     }
 
     private async Task<long> SendAsync(List<RedisValue> values, CancellationToken cancellationToken)

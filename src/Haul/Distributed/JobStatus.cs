@@ -1,12 +1,15 @@
 namespace Haul.Distributed;
 
-/// <summary>A job at one moment, as <c>haul status</c> shows it.</summary>
-internal sealed record JobStatus
+/// <summary>A distributed job at one moment: its counts, its oldest pending entry and its workers.</summary>
+public sealed record JobStatus
 {
+    /// <summary>The job's name.</summary>
     public required string Job { get; init; }
 
+    /// <summary>Whether the job's input is complete: workers leave once nothing is queued or in flight.</summary>
     public bool Closed { get; init; }
 
+    /// <summary>Whether the job is a crawl (it has crawl settings stored with it).</summary>
     public bool IsCrawl { get; init; }
 
     /// <summary>Entries ever added (duplicates left out).</summary>
@@ -18,10 +21,13 @@ internal sealed record JobStatus
     /// <summary>Entries a worker holds and has not finished.</summary>
     public long InFlight { get; init; }
 
+    /// <summary>Entries downloaded.</summary>
     public long Ok { get; init; }
 
+    /// <summary>Entries skipped (already complete, or left out by a rule).</summary>
     public long Skipped { get; init; }
 
+    /// <summary>Entries that failed.</summary>
     public long Failed { get; init; }
 
     /// <summary>Pages a crawl job has visited.</summary>
@@ -30,42 +36,12 @@ internal sealed record JobStatus
     /// <summary>The age of the oldest entry not finished (queued or in flight), if any.</summary>
     public TimeSpan? OldestPendingAge { get; init; }
 
+    /// <summary>The URL of the oldest entry not finished, if any.</summary>
     public string? OldestPendingUrl { get; init; }
 
+    /// <summary>The job's workers, by name.</summary>
     public IReadOnlyList<WorkerStatus> Workers { get; init; } = [];
 
     /// <summary>Closed, with nothing queued or in flight.</summary>
     public bool Done => Closed && Queued == 0 && InFlight == 0;
-}
-
-/// <summary>One worker of a job: what it did, how fast, and whether it still shows life.</summary>
-internal sealed record WorkerStatus
-{
-    public required string Name { get; init; }
-
-    /// <summary><c>running</c>, <c>done</c>, <c>interrupted</c>, or <c>silent</c> (running, but not seen for a while: likely dead).</summary>
-    public required string State { get; init; }
-
-    public string? Host { get; init; }
-
-    public string? Directory { get; init; }
-
-    public long InFlight { get; init; }
-
-    public long Ok { get; init; }
-
-    public long Skipped { get; init; }
-
-    public long Failed { get; init; }
-
-    public long Bytes { get; init; }
-
-    /// <summary>From joining to leaving, or to its last sign of life.</summary>
-    public TimeSpan Active { get; init; }
-
-    public TimeSpan SinceSeen { get; init; }
-
-    public double FilesPerSecond => Active.TotalSeconds > 0 ? (Ok + Skipped + Failed) / Active.TotalSeconds : 0;
-
-    public double BytesPerSecond => Active.TotalSeconds > 0 ? Bytes / Active.TotalSeconds : 0;
 }

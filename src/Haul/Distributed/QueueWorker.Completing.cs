@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace Haul.Distributed;
 
-internal sealed partial class QueueWorker
+public sealed partial class QueueWorker
 {
     private const int CompletionBatch = 256;
 

@@ -10,7 +10,7 @@ namespace Haul.Distributed;
 /// completed the shard first. While it builds, it takes no other entry: shards it read beyond the
 /// first go back to the queue at once, for the other workers.
 /// </summary>
-internal sealed partial class QueueWorker
+public sealed partial class QueueWorker
 {
     private Task? _shardBuild;
     private volatile bool _datasetJob;

@@ -2,7 +2,7 @@ using StackExchange.Redis;
 
 namespace Haul.Distributed;
 
-internal sealed partial class QueueWorker
+public sealed partial class QueueWorker
 {
     /// <summary>How often a live worker shows it is alive: well within the visibility timeout.</summary>
     private TimeSpan HeartbeatInterval => TimeSpan.FromMilliseconds(Math.Max(250, _options.VisibilityTimeout.TotalMilliseconds / 4));

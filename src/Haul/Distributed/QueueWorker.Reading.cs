@@ -4,7 +4,7 @@ using StackExchange.Redis;
 
 namespace Haul.Distributed;
 
-internal sealed partial class QueueWorker
+public sealed partial class QueueWorker
 {
     /// <summary>
     /// Reads entries while this worker has room for them: first those a dead worker left (idle past

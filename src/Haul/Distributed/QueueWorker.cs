@@ -15,7 +15,7 @@ namespace Haul.Distributed;
 /// acknowledges each entry only once its result is recorded in the job. Entries of a worker that
 /// died are taken over after the visibility timeout; this worker's own stay fresh while it works.
 /// </summary>
-internal sealed partial class QueueWorker : IAsyncDisposable
+public sealed partial class QueueWorker : IAsyncDisposable
 {
     private readonly JobConnection _job;
     private readonly WorkerOptions _options;
@@ -52,8 +52,10 @@ internal sealed partial class QueueWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>How this worker downloads (a crawl job's user agent in place of its own).</summary>
     public DownloadOptions Options { get; }
 
+    /// <summary>This worker's name in the job.</summary>
     public string Name => _options.Name;
 
     /// <summary>Entries this worker holds at once: what the engine admits, plus pages being visited.</summary>
@@ -63,7 +65,7 @@ internal sealed partial class QueueWorker : IAsyncDisposable
     /// Connects the worker to its job. The output directory is this worker's alone: a second worker
     /// on it is refused, since two processes would race for the same names.
     /// </summary>
-    public static async Task<QueueWorker> StartAsync(JobConnection job, DownloadOptions options, WorkerOptions workerOptions, TimeProvider? timeProvider = null)
+    internal static async Task<QueueWorker> StartAsync(JobConnection job, DownloadOptions options, WorkerOptions workerOptions, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -86,7 +88,7 @@ internal sealed partial class QueueWorker : IAsyncDisposable
     public DownloadProgress GetProgress() => _engine.GetProgress();
 
     /// <summary>The downloader the worker runs its requests on, for its events.</summary>
-    internal Downloader Engine => _engine;
+    public Downloader Engine => _engine;
 
     /// <summary>
     /// Works until the job is done (with <see cref="WorkerOptions.ExitWhenDone"/>) or the token is
@@ -150,6 +152,7 @@ internal sealed partial class QueueWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the worker and releases its output directory; the job's connection stays open.</summary>
     public async ValueTask DisposeAsync()
     {
         await _lifetime.CancelAsync().ConfigureAwait(false);

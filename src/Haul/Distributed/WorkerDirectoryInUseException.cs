@@ -1,5 +1,14 @@
 namespace Haul.Distributed;
 
 /// <summary>Another worker already writes into this output directory.</summary>
-internal sealed class WorkerDirectoryInUseException(string directory, Exception inner)
-    : Exception($"Another worker is using '{directory}'; give each worker a directory of its own.", inner);
+public sealed class WorkerDirectoryInUseException : Exception
+{
+    internal WorkerDirectoryInUseException(string directory, Exception inner)
+        : base($"Another worker is using '{directory}'; give each worker a directory of its own.", inner)
+    {
+        Directory = directory;
+    }
+
+    /// <summary>The directory the other worker holds.</summary>
+    public string Directory { get; }
+}

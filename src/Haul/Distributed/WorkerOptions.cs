@@ -1,7 +1,7 @@
 namespace Haul.Distributed;
 
 /// <summary>How a worker takes part in a job; how it downloads is its <see cref="DownloadOptions"/>.</summary>
-internal sealed record WorkerOptions
+public sealed record WorkerOptions
 {
     /// <summary>The consumer name in the job; unique per worker (by default host name and process id).</summary>
     public string Name { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";

@@ -24,11 +24,21 @@ public sealed partial class CliInternalsTests
     }
 
     [Fact]
-    public void InternalLibraryTypesUsedByCli_ToolParsesJobAddresses_FindsTheInternalType()
+    public void InternalLibraryTypesUsedByCli_ToolWritesSafeText_FindsTheInternalType()
     {
         // The reader itself: were it blind, the test above would pass for nothing.
-        InternalLibraryTypesUsedByCli().ShouldContain("Haul.Distributed.JobAddress");
+        InternalLibraryTypesUsedByCli().ShouldContain("Haul.Actions.DisplayText");
         InternalLibraryTypesUsedByCli().ShouldNotContain("Haul.Downloader");
+    }
+
+    [Fact]
+    public void CliAssembly_DistributedCommands_ReachNoInternalJobType()
+    {
+        // enqueue, worker, status, crawl --queue and dataset --queue go through the public Job;
+        // only the JSON shape of a result, shared with the queue's results stream, stays inside.
+        InternalLibraryTypesUsedByCli()
+            .Where(name => name.StartsWith("Haul.Distributed.", StringComparison.Ordinal))
+            .ShouldBe(["Haul.Distributed.ResultJson"]);
     }
 
     /// <summary>Haul.Core's non-public types that haul's metadata and IL refer to, by full name.</summary>
