@@ -35,6 +35,12 @@ public sealed class DownloadJournal : IAsyncDisposable
         _outputDirectory = outputDirectory;
         Path = HaulFolder.Check(outputDirectory, FileName);
         _startedEmpty = !File.Exists(Path);
+        if (!_startedEmpty)
+        {
+            // An earlier run's journal is read to plan the very first URL anyway, so it is opened
+            // now: a journal that cannot be read stops the run before anything is fetched.
+            Open();
+        }
 
         // Rows wait in memory until one says a transfer got somewhere (or failed): the file is not
         // opened, created or given its schema on the path of the first request.
@@ -172,17 +178,22 @@ public sealed class DownloadJournal : IAsyncDisposable
         {
             if (_reader is null)
             {
-                using (var connection = SqliteFiles.Open(HaulFolder.Prepare(_outputDirectory, FileName)))
+                // One connection: the schema (the file may be new, or hold only `haul serve`'s queue) is made on the read side.
+                var lookup = new SqliteLookup<JournalEntry>(HaulFolder.Prepare(_outputDirectory, FileName), ReadEntry);
+                try
                 {
-                    CreateSchema(connection);
+                    lookup.Execute(Schema);
+                    Volatile.Write(ref _reader, new Reader(
+                        lookup,
+                        lookup.Prepare($"SELECT {Columns} FROM downloads WHERE url = $value"),
+                        lookup.Prepare($"SELECT {Columns} FROM downloads WHERE path = $value LIMIT 1"),
+                        lookup.Prepare($"SELECT {Columns} FROM downloads WHERE sha256 = $value AND state = 'done' LIMIT 8")));
                 }
-
-                var lookup = new SqliteLookup<JournalEntry>(Path, ReadEntry);
-                Volatile.Write(ref _reader, new Reader(
-                    lookup,
-                    lookup.Prepare($"SELECT {Columns} FROM downloads WHERE url = $value"),
-                    lookup.Prepare($"SELECT {Columns} FROM downloads WHERE path = $value LIMIT 1"),
-                    lookup.Prepare($"SELECT {Columns} FROM downloads WHERE sha256 = $value AND state = 'done' LIMIT 8")));
+                catch
+                {
+                    lookup.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                    throw;
+                }
             }
 
             return _reader!;
@@ -192,7 +203,9 @@ public sealed class DownloadJournal : IAsyncDisposable
     /// <summary>The read side if there is a file to read (this run's, or another process's); null while there is none.</summary>
     private Reader? OpenIfThere() => Volatile.Read(ref _reader) ?? (File.Exists(Path) ? Open() : null);
 
-    private static void CreateSchema(SqliteConnection connection) => SqliteFiles.Execute(connection, """
+    private static void CreateSchema(SqliteConnection connection) => SqliteFiles.Execute(connection, Schema);
+
+    private const string Schema = """
         CREATE TABLE IF NOT EXISTS downloads (
             url TEXT PRIMARY KEY NOT NULL,
             path TEXT NOT NULL,
@@ -209,7 +222,7 @@ public sealed class DownloadJournal : IAsyncDisposable
         );
         CREATE INDEX IF NOT EXISTS downloads_path ON downloads(path);
         CREATE INDEX IF NOT EXISTS downloads_sha256 ON downloads(sha256);
-        """);
+        """;
 
     private void WriteBatch(SqliteTransaction transaction, IReadOnlyList<JournalEntry> entries)
     {
