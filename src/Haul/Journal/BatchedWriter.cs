@@ -29,6 +29,7 @@ internal sealed class BatchedWriter<T> : IAsyncDisposable
     private readonly Action<IReadOnlyList<T>>? _committed;
     private readonly Action<SqliteException>? _failed;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _pump;
     private SqliteConnection? _connection;
 
@@ -86,6 +87,7 @@ internal sealed class BatchedWriter<T> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        _closing.TrySetResult();
         _started.TrySetResult();
         await _pump.ConfigureAwait(false);
         if (_connection is not null)
@@ -108,7 +110,12 @@ internal sealed class BatchedWriter<T> : IAsyncDisposable
 
             // Let a batch gather for a moment: a hundred rows in one transaction cost little more
             // than one, and a transaction per file would cost more than the files.
-            await Task.Delay(BatchWindow, TimeProvider.System).ConfigureAwait(false);
+            // Closing: nothing more is coming, and the run is waiting for this write to end.
+            if (!_closing.Task.IsCompleted)
+            {
+                await Task.WhenAny(Task.Delay(BatchWindow, TimeProvider.System), _closing.Task).ConfigureAwait(false);
+            }
+
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var row))
             {
                 batch.Add(row);

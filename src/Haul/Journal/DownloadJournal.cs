@@ -89,6 +89,12 @@ public sealed class DownloadJournal : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A transfer got its answer: the file may be opened (created, given its schema) now, beside
+    /// the body's bytes, rather than after them. Never before a request has left.
+    /// </summary>
+    internal void BeginWriting() => _writer.Start();
+
     /// <summary>Reads the entries matching <paramref name="filter"/>, ordered by path.</summary>
     public static async IAsyncEnumerable<JournalEntry> ReadAsync(
         string journalPath,

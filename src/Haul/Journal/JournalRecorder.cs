@@ -38,6 +38,9 @@ internal sealed class JournalRecorder : IRunObserver
     {
         switch (downloadEvent)
         {
+            case DownloadStarted:
+                Journal.BeginWriting();
+                break;
             case TransferPlanned planned:
                 Journal.Record(Entry(planned.Url, planned.Path, JournalState.Queued));
                 break;
