@@ -18,7 +18,7 @@ internal static class DryRun
 
     public static async Task<int> ExecuteAsync(DownloadOptions options, IAsyncEnumerable<DownloadRequest> requests, bool json, CliIo io, CancellationToken cancellationToken)
     {
-        var planner = new DownloadPlanner(options, new NameReservations(), journal: null, archive: null);
+        var planner = new DownloadPlanner(options, new NameReservations(), records: null);
         var writer = json ? new JsonResultWriter(io.Out) : null;
         var failed = false;
         await foreach (var request in requests.WithCancellation(cancellationToken))

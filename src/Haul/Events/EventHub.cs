@@ -7,11 +7,35 @@ namespace Haul.Events;
 /// to the reporters: the metrics, the optional <see cref="ILogger"/> and the downloader's
 /// subscribers. Raising never throws into a transfer.
 /// </summary>
-internal sealed class EventHub(TimeProvider timeProvider, ILogger? logger, IEventObserver metrics)
+/// <remarks>
+/// A run raises through its own hub (<see cref="ForRun"/>): that one first hands every event to the
+/// run's record-keepers (the journal, the archive), then passes all but the
+/// <see cref="RecordEvent"/>s on to the downloader's hub. A record-keeper that throws is not
+/// caught: losing the record is the transfer's failure, as a failed write to its file would be.
+/// </remarks>
+internal sealed class EventHub
 {
-    private readonly EventLog? _log = logger is null ? null : new EventLog(logger);
+    private readonly TimeProvider _timeProvider;
+    private readonly EventLog? _log;
+    private readonly IEventObserver? _metrics;
+    private readonly EventHub? _downloader;
+    private readonly IRunObserver[] _keepers = [];
     private long _nextId;
     private long _subscriberFailures;
+
+    public EventHub(TimeProvider timeProvider, ILogger? logger, IEventObserver? metrics)
+    {
+        _timeProvider = timeProvider;
+        _log = logger is null ? null : new EventLog(logger);
+        _metrics = metrics;
+    }
+
+    private EventHub(EventHub downloader, IRunObserver[] keepers)
+    {
+        _timeProvider = downloader._timeProvider;
+        _downloader = downloader;
+        _keepers = keepers;
+    }
 
     public event EventHandler<DownloadEvent>? Raised;
 
@@ -19,18 +43,41 @@ internal sealed class EventHub(TimeProvider timeProvider, ILogger? logger, IEven
     public object? Sender { get; set; }
 
     /// <summary>Exceptions thrown by subscribers, caught so that no transfer ever sees them.</summary>
-    public long SubscriberFailures => Interlocked.Read(ref _subscriberFailures);
+    public long SubscriberFailures => _downloader?.SubscriberFailures ?? Interlocked.Read(ref _subscriberFailures);
 
     /// <summary>Header lists cost allocations on every request: made only when someone reads them.</summary>
-    public bool WantsHeaders => Raised is not null || (_log?.WantsHeaders ?? false);
+    public bool WantsHeaders => _downloader?.WantsHeaders ?? (Raised is not null || (_log?.WantsHeaders ?? false));
 
-    public DateTimeOffset Now => timeProvider.GetUtcNow();
+    public DateTimeOffset Now => _timeProvider.GetUtcNow();
 
-    public long NextId() => Interlocked.Increment(ref _nextId);
+    public long NextId() => _downloader?.NextId() ?? Interlocked.Increment(ref _nextId);
+
+    /// <summary>The hub of one run: <paramref name="keepers"/> see each event first, in this order.</summary>
+    public EventHub ForRun(params IRunObserver[] keepers) => new(_downloader ?? this, keepers);
 
     public void Raise(DownloadEvent downloadEvent)
     {
-        metrics.Observe(downloadEvent);
+        if (_downloader is not null)
+        {
+            foreach (var keeper in _keepers)
+            {
+                keeper.Observe(downloadEvent);
+            }
+
+            if (downloadEvent is not RecordEvent)
+            {
+                _downloader.Raise(downloadEvent);
+            }
+
+            return;
+        }
+
+        if (downloadEvent is RecordEvent)
+        {
+            return;
+        }
+
+        _metrics?.Observe(downloadEvent);
         try
         {
             _log?.Write(downloadEvent);
@@ -56,7 +103,7 @@ internal sealed class EventHub(TimeProvider timeProvider, ILogger? logger, IEven
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Interlocked.Increment(ref _subscriberFailures);
-                metrics.SubscriberFailed();
+                _metrics?.SubscriberFailed();
                 try
                 {
                     _log?.SubscriberFailed(downloadEvent, ex);

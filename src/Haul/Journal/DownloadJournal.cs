@@ -19,45 +19,32 @@ public sealed class DownloadJournal : IAsyncDisposable
 
     private const string Columns = "url, path, state, size, sha256, etag, last_modified, attempts, error_kind, error, actions, updated_at";
 
-    private readonly SqliteLookup<JournalEntry> _lookup;
-    private readonly SqliteCommand _findByUrl;
-    private readonly SqliteCommand _findByPath;
-    private readonly SqliteCommand _findBySha;
     private readonly BatchedWriter<JournalEntry> _writer;
     private readonly PendingWrites<JournalEntry> _pending = new(entry => entry.Url, entry => entry.Sha256);
+    private readonly string _outputDirectory;
+    private readonly Lock _openLock = new();
+    private Reader? _reader;
 
     // A first run into a directory has nothing to look up: the planner's two queries per URL are
-    // skipped, and only this run's own writes (the pending ones) are consulted.
+    // skipped, and only this run's own writes (the pending ones) are consulted. Known from whether
+    // the file is there, so that such a run opens no database before its first answer comes.
     private readonly bool _startedEmpty;
 
-    private DownloadJournal(string path)
+    private DownloadJournal(string outputDirectory)
     {
-        Path = path;
-        var writeConnection = SqliteFiles.Open(path);
-        SqliteFiles.Execute(writeConnection, """
-            CREATE TABLE IF NOT EXISTS downloads (
-                url TEXT PRIMARY KEY NOT NULL,
-                path TEXT NOT NULL,
-                state TEXT NOT NULL,
-                size INTEGER,
-                sha256 TEXT,
-                etag TEXT,
-                last_modified TEXT,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                error_kind TEXT,
-                error TEXT,
-                actions TEXT,
-                updated_at TEXT NOT NULL
-            );
-            CREATE INDEX IF NOT EXISTS downloads_path ON downloads(path);
-            CREATE INDEX IF NOT EXISTS downloads_sha256 ON downloads(sha256);
-            """);
-        _writer = new BatchedWriter<JournalEntry>(writeConnection, WriteBatch, _pending.Committed, ex => WriteFailed?.Invoke(ex));
-        _lookup = new SqliteLookup<JournalEntry>(path, ReadEntry);
-        _startedEmpty = !_lookup.Any("downloads");
-        _findByUrl = _lookup.Prepare($"SELECT {Columns} FROM downloads WHERE url = $value");
-        _findByPath = _lookup.Prepare($"SELECT {Columns} FROM downloads WHERE path = $value LIMIT 1");
-        _findBySha = _lookup.Prepare($"SELECT {Columns} FROM downloads WHERE sha256 = $value AND state = 'done' LIMIT 8");
+        _outputDirectory = outputDirectory;
+        Path = HaulFolder.Check(outputDirectory, FileName);
+        _startedEmpty = !File.Exists(Path);
+        if (!_startedEmpty)
+        {
+            // An earlier run's journal is read to plan the very first URL anyway, so it is opened
+            // now: a journal that cannot be read stops the run before anything is fetched.
+            Open();
+        }
+
+        // Rows wait in memory until one says a transfer got somewhere (or failed): the file is not
+        // opened, created or given its schema on the path of the first request.
+        _writer = new BatchedWriter<JournalEntry>(OpenForWriting, WriteBatch, _pending.Committed, ex => WriteFailed?.Invoke(ex), deferred: true);
     }
 
     /// <summary>Raised once if a batch cannot be committed; writing stops, lookups still see this run's rows.</summary>
@@ -67,34 +54,46 @@ public sealed class DownloadJournal : IAsyncDisposable
     public string Path { get; }
 
     /// <summary>Opens (creating if needed) the journal of <paramref name="outputDirectory"/>.</summary>
-    public static DownloadJournal Open(string outputDirectory)
-    {
-        return new DownloadJournal(HaulFolder.Prepare(outputDirectory, FileName));
-    }
+    /// <remarks>
+    /// Only the links that <c>.haul</c> refuses are checked here: the file itself is opened (and
+    /// created, with its schema) by the first lookup that needs it or when the first rows are due.
+    /// </remarks>
+    public static DownloadJournal Open(string outputDirectory) => new(outputDirectory);
 
     /// <summary>The journal path of an output directory, whether or not it exists.</summary>
     public static string PathFor(string outputDirectory) => System.IO.Path.Combine(outputDirectory, FolderName, FileName);
 
     /// <summary>What the journal knows of <paramref name="url"/>, as of the last committed batch.</summary>
     public JournalEntry? Find(string url) =>
-        _pending.FindByKey(url) ?? (_startedEmpty ? null : _lookup.Query(_findByUrl, url).FirstOrDefault());
+        _pending.FindByKey(url) ?? (_startedEmpty ? null : Open().Query(r => r.FindByUrl, url).FirstOrDefault());
 
     /// <summary>The newest entry of <paramref name="url"/>, written by this run or an earlier one.</summary>
-    internal JournalEntry? FindLatest(string url) => _pending.FindByKey(url) ?? _lookup.Query(_findByUrl, url).FirstOrDefault();
+    internal JournalEntry? FindLatest(string url) => _pending.FindByKey(url) ?? OpenIfThere()?.Query(r => r.FindByUrl, url).FirstOrDefault();
 
     /// <summary>The entry whose target is <paramref name="relativePath"/>, if any, from earlier runs.</summary>
-    public JournalEntry? FindByPath(string relativePath) => _startedEmpty ? null : _lookup.Query(_findByPath, relativePath).FirstOrDefault();
+    public JournalEntry? FindByPath(string relativePath) => _startedEmpty ? null : Open().Query(r => r.FindByPath, relativePath).FirstOrDefault();
 
     /// <summary>Done entries with this content, the ones not committed yet first.</summary>
     public IReadOnlyList<JournalEntry> FindBySha256(string sha256) =>
-        [.. _pending.FindBySecondary(sha256).Where(entry => entry.State == JournalState.Done), .. _lookup.Query(_findBySha, sha256)];
+        [.. _pending.FindBySecondary(sha256).Where(entry => entry.State == JournalState.Done), .. OpenIfThere()?.Query(r => r.FindBySha, sha256) ?? []];
 
     /// <summary>Queues an upsert of <paramref name="entry"/>; it is committed with the next batch, and visible to lookups at once.</summary>
+    /// <remarks>A row past <c>queued</c> comes from a transfer that got an answer or ended: from then on batches are written.</remarks>
     public void Record(JournalEntry entry)
     {
         _pending.Add(entry);
         _writer.Enqueue(entry);
+        if (entry.State != JournalState.Queued)
+        {
+            _writer.Start();
+        }
     }
+
+    /// <summary>
+    /// A transfer got its answer: the file may be opened (created, given its schema) now, beside
+    /// the body's bytes, rather than after them. Never before a request has left.
+    /// </summary>
+    internal void BeginWriting() => _writer.Start();
 
     /// <summary>Reads the entries matching <paramref name="filter"/>, ordered by path.</summary>
     public static async IAsyncEnumerable<JournalEntry> ReadAsync(
@@ -122,7 +121,27 @@ public sealed class DownloadJournal : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync().ConfigureAwait(false);
-        await _lookup.DisposeAsync().ConfigureAwait(false);
+        if (!_writer.Opened && _reader is null)
+        {
+            // Nothing was looked up or written: the run still leaves its journal, as `haul list` expects.
+            try
+            {
+                await OpenForWriting().DisposeAsync().ConfigureAwait(false);
+            }
+            catch (SqliteException ex)
+            {
+                WriteFailed?.Invoke(ex);
+            }
+            catch (IOException ex)
+            {
+                WriteFailed?.Invoke(new SqliteException(ex.Message, 14));
+            }
+        }
+
+        if (_reader is { } reader)
+        {
+            await reader.Lookup.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     internal static string StateName(JournalState state) => state switch
@@ -132,6 +151,84 @@ public sealed class DownloadJournal : IAsyncDisposable
         JournalState.Done => "done",
         _ => "failed",
     };
+
+    /// <summary>Creates the file and its schema if needed; the writer's connection.</summary>
+    private SqliteConnection OpenForWriting()
+    {
+        lock (_openLock)
+        {
+            var connection = SqliteFiles.Open(HaulFolder.Prepare(_outputDirectory, FileName));
+            try
+            {
+                CreateSchema(connection);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+
+            return connection;
+        }
+    }
+
+    /// <summary>The read side, opened (with the file and its schema, if new) by the first lookup that needs it.</summary>
+    private Reader Open()
+    {
+        if (Volatile.Read(ref _reader) is { } reader)
+        {
+            return reader;
+        }
+
+        lock (_openLock)
+        {
+            if (_reader is null)
+            {
+                // One connection: the schema (the file may be new, or hold only `haul serve`'s queue) is made on the read side.
+                var lookup = new SqliteLookup<JournalEntry>(HaulFolder.Prepare(_outputDirectory, FileName), ReadEntry);
+                try
+                {
+                    lookup.Execute(Schema);
+                    Volatile.Write(ref _reader, new Reader(
+                        lookup,
+                        lookup.Prepare($"SELECT {Columns} FROM downloads WHERE url = $value"),
+                        lookup.Prepare($"SELECT {Columns} FROM downloads WHERE path = $value LIMIT 1"),
+                        lookup.Prepare($"SELECT {Columns} FROM downloads WHERE sha256 = $value AND state = 'done' LIMIT 8")));
+                }
+                catch
+                {
+                    lookup.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                    throw;
+                }
+            }
+
+            return _reader!;
+        }
+    }
+
+    /// <summary>The read side if there is a file to read (this run's, or another process's); null while there is none.</summary>
+    private Reader? OpenIfThere() => Volatile.Read(ref _reader) ?? (File.Exists(Path) ? Open() : null);
+
+    private static void CreateSchema(SqliteConnection connection) => SqliteFiles.Execute(connection, Schema);
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS downloads (
+            url TEXT PRIMARY KEY NOT NULL,
+            path TEXT NOT NULL,
+            state TEXT NOT NULL,
+            size INTEGER,
+            sha256 TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error_kind TEXT,
+            error TEXT,
+            actions TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS downloads_path ON downloads(path);
+        CREATE INDEX IF NOT EXISTS downloads_sha256 ON downloads(sha256);
+        """;
 
     private void WriteBatch(SqliteTransaction transaction, IReadOnlyList<JournalEntry> entries)
     {
@@ -214,4 +311,9 @@ public sealed class DownloadJournal : IAsyncDisposable
         Actions = reader.IsDBNull(10) ? null : reader.GetString(10),
         UpdatedAt = DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture),
     };
+
+    private sealed record Reader(SqliteLookup<JournalEntry> Lookup, SqliteCommand FindByUrl, SqliteCommand FindByPath, SqliteCommand FindBySha)
+    {
+        public List<JournalEntry> Query(Func<Reader, SqliteCommand> command, string value) => Lookup.Query(command(this), value);
+    }
 }

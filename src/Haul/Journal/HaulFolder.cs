@@ -12,9 +12,18 @@ internal static class HaulFolder
     /// <summary>Creates the folder if needed and returns the path of <paramref name="fileName"/> in it, refusing links on the way.</summary>
     public static string Prepare(string outputDirectory, string fileName)
     {
+        var path = Check(outputDirectory, fileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+
+        // Checked again: the folder may have been replaced by a link since.
+        return Check(outputDirectory, fileName);
+    }
+
+    /// <summary>Refuses the same links as <see cref="Prepare"/> without creating anything; the path of <paramref name="fileName"/>.</summary>
+    public static string Check(string outputDirectory, string fileName)
+    {
         var folder = Path.Combine(outputDirectory, DownloadJournal.FolderName);
         Refuse(folder);
-        Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, fileName);
         foreach (var file in (string[])[path, path + "-wal", path + "-shm", path + "-journal"])
         {

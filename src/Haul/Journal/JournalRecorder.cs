@@ -1,9 +1,14 @@
 using Haul.Errors;
+using Haul.Events;
 
 namespace Haul.Journal;
 
-/// <summary>Turns the moments of a download into journal rows, with paths relative to the output directory.</summary>
-internal sealed class JournalRecorder
+/// <summary>
+/// Writes the journal as a reporter of the run: turns the moments of each download (planned,
+/// interrupted, failed, saved, adopted, its actions run) into rows, with paths relative to the
+/// output directory. No stage calls it; it observes the run's events.
+/// </summary>
+internal sealed class JournalRecorder : IRunObserver
 {
     private readonly string _root;
     private readonly TimeProvider _timeProvider;
@@ -29,12 +34,37 @@ internal sealed class JournalRecorder
 
     public DownloadJournal Journal { get; }
 
-    public void Queued(string url, string path) => Journal.Record(Entry(url, path, JournalState.Queued));
+    public void Observe(DownloadEvent downloadEvent)
+    {
+        switch (downloadEvent)
+        {
+            case DownloadStarted:
+                Journal.BeginWriting();
+                break;
+            case TransferPlanned planned:
+                Journal.Record(Entry(planned.Url, planned.Path, JournalState.Queued));
+                break;
+            case TransferInterrupted interrupted:
+                Journal.Record(Entry(interrupted.Url, interrupted.Path, JournalState.Active) with { Attempts = interrupted.Attempts });
+                break;
+            case TransferFailed failed:
+                Failed(failed.Url, failed.Path, failed.Error, failed.Attempts);
+                break;
+            case FileCommitted committed:
+                Done(committed.Url, committed.Path, committed.Size, committed.Sha256, committed.ETag, committed.LastModified, committed.Attempts);
+                break;
+            case FileAdopted adopted:
+                Done(adopted.Url, adopted.Path, adopted.Size, adopted.Sha256, adopted.ETag, adopted.LastModified, adopted.Attempts);
+                break;
+            case ActionsCompleted actions:
+                ActionsDone(actions.Url, actions.OutcomesJson);
+                break;
+        }
+    }
 
-    /// <summary>Started and not finished: waiting for another attempt, or stopped (Ctrl+C) with its <c>.part</c> kept.</summary>
-    public void Active(string url, string path, int attempts = 0) => Journal.Record(Entry(url, path, JournalState.Active) with { Attempts = attempts });
+    public string RelativePath(string path) => Path.GetRelativePath(_root, path);
 
-    public void Done(string url, string path, long size, string? sha256, string? etag, DateTimeOffset? lastModified, int attempts, string? actions = null) =>
+    private void Done(string url, string path, long size, string? sha256, string? etag, DateTimeOffset? lastModified, int attempts) =>
         Journal.Record(Entry(url, path, JournalState.Done) with
         {
             Size = size,
@@ -42,10 +72,9 @@ internal sealed class JournalRecorder
             ETag = etag,
             LastModified = lastModified,
             Attempts = attempts,
-            Actions = actions,
         });
 
-    public void Failed(string url, string path, HaulException error, int attempts) =>
+    private void Failed(string url, string path, HaulException error, int attempts) =>
         Journal.Record(Entry(url, path, JournalState.Failed) with
         {
             Attempts = attempts,
@@ -54,7 +83,7 @@ internal sealed class JournalRecorder
         });
 
     /// <summary>Adds the post-download actions' outcomes to a done entry.</summary>
-    public void ActionsDone(string url, string actionsJson)
+    private void ActionsDone(string url, string actionsJson)
     {
         // This run's own done row may be committed already, so the lookup must reach the database.
         if (Journal.FindLatest(url) is { State: JournalState.Done } entry)
@@ -62,10 +91,6 @@ internal sealed class JournalRecorder
             Journal.Record(entry with { Actions = actionsJson, UpdatedAt = _timeProvider.GetUtcNow() });
         }
     }
-
-    public string RelativePath(string path) => Path.GetRelativePath(_root, path);
-
-    public string? OwnerOf(string path) => Journal.FindByPath(RelativePath(path))?.Url;
 
     private JournalEntry Entry(string url, string path, JournalState state) => new()
     {

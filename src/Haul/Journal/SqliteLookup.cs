@@ -12,6 +12,15 @@ internal sealed class SqliteLookup<T>(string path, Func<SqliteDataReader, T> rea
     private readonly List<SqliteCommand> _commands = [];
     private readonly Lock _lock = new();
 
+    /// <summary>Runs <paramref name="sql"/> (a schema, say) on the read connection.</summary>
+    public void Execute(string sql)
+    {
+        lock (_lock)
+        {
+            SqliteFiles.Execute(_connection, sql);
+        }
+    }
+
     /// <summary>Prepares <paramref name="sql"/>, whose one parameter is <c>$value</c>.</summary>
     public SqliteCommand Prepare(string sql)
     {

@@ -3,7 +3,6 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Haul.Actions;
 using Haul.Errors;
-using Haul.Journal;
 using Haul.Progress;
 using Haul.Transfer;
 
@@ -19,7 +18,6 @@ internal sealed class DownloadScheduler(
     DownloadPlanner planner,
     ResumableTransfer transfer,
     ActionPipeline actions,
-    JournalRecorder? journal,
     HostPacer? pacer,
     ProgressTracker tracker,
     TimeProvider timeProvider,
@@ -145,14 +143,14 @@ internal sealed class DownloadScheduler(
             request = DownloadPlanner.TakeLogin(request);
 
             // Planned here, before the first await, so names are reserved in input order.
-            var plan = planner.Plan(request);
+            var plan = planner.Plan(request, id);
             result = plan.Immediate ?? (control is null
                 ? await TransferAsync(plan.Target! with { Id = id }, hosts, global, cancellationToken).ConfigureAwait(false)
                 : await ControlledTransferAsync(plan.Target! with { Id = id }, control, hosts, global, started, cancellationToken).ConfigureAwait(false));
             if (result.Status == DownloadStatus.Ok && !actions.IsEmpty)
             {
                 result = await actions.RunAsync(result, cancellationToken).ConfigureAwait(false);
-                journal?.ActionsDone(result.Url, ActionOutcomeJson.ToJson(result.Actions));
+                events?.Raise(new Events.ActionsCompleted(id, result.Url, events.Now, ActionOutcomeJson.ToJson(result.Actions)));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -8,9 +8,9 @@ using Haul.Transfer;
 namespace Haul.Scheduling;
 
 /// <summary>
-/// One run of a <see cref="Downloader"/>: opens what the run writes to (journal, archive), wires
-/// the planner, transfers and actions together, and closes it all, committing every queued
-/// journal write, when the run ends in any way.
+/// One run of a <see cref="Downloader"/>: makes what the run records to (journal, archive) and
+/// subscribes them to the run's events, wires the planner, transfers and actions together, and
+/// closes it all, committing every queued journal write, when the run ends in any way.
 /// </summary>
 internal static class DownloadSession
 {
@@ -30,15 +30,27 @@ internal static class DownloadSession
         await using var journal = options.UseJournal ? DownloadJournal.Open(options.Directory) : null;
         await using var archive = options.ArchivePath is { } archivePath ? new DownloadArchive(archivePath) : null;
         using var actions = new ActionPipeline(Actions(options, timeProvider), options.MaxConcurrentActions);
-        var recorder = journal is null ? null : new JournalRecorder(journal, options.Directory, timeProvider, tracker.JournalFailed);
-        var deduplicator = options.Dedupe
-            ? new ContentDeduplicator(sha256 => (journal?.FindBySha256(sha256).Select(entry => Path.Combine(options.Directory, entry.Path)) ?? [])
-                .Concat(archive?.FindBySha256(sha256).Select(entry => entry.Path) ?? []))
-            : null;
+
+        // The records are reporters at the end of the flow: they observe the run's events, and the
+        // stages only read them (through IDownloadRecords).
+        List<Events.IRunObserver> keepers = [];
+        if (journal is not null)
+        {
+            keepers.Add(new JournalRecorder(journal, options.Directory, timeProvider, tracker.JournalFailed));
+        }
+
+        if (archive is not null)
+        {
+            keepers.Add(new ArchiveRecorder(archive, timeProvider));
+        }
+
+        var runEvents = keepers.Count == 0 ? events : (events ?? new Events.EventHub(timeProvider, logger: null, metrics: null)).ForRun([.. keepers]);
+        var records = journal is null && archive is null ? null : new DownloadRecords(journal, archive, options.Directory);
+        var deduplicator = options.Dedupe && records is not null ? new ContentDeduplicator(records.PathsWithContent) : null;
         var names = new NameReservations();
-        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, recorder, archive, deduplicator, pacer, timeProvider, events, rateDial);
-        var planner = new DownloadPlanner(options, names, recorder, archive);
-        var scheduler = new DownloadScheduler(options, planner, transfer, actions, recorder, pacer, tracker, timeProvider, hostGate, events, controls);
+        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, records, deduplicator, pacer, timeProvider, runEvents, rateDial);
+        var planner = new DownloadPlanner(options, names, records, runEvents);
+        var scheduler = new DownloadScheduler(options, planner, transfer, actions, pacer, tracker, timeProvider, hostGate, runEvents, controls);
         await foreach (var result in scheduler.RunAsync(requests, cancellationToken).ConfigureAwait(false))
         {
             yield return result;

@@ -1,5 +1,5 @@
 using Haul.Errors;
-using Haul.Journal;
+using Haul.Events;
 using Haul.Storage;
 
 namespace Haul.Transfer;
@@ -8,14 +8,17 @@ namespace Haul.Transfer;
 /// Validates a request, consults the archive and the journal, and reserves its target path. It
 /// runs in input order, before any transfer starts, so that the names chosen for colliding URLs
 /// do not depend on timing, and so that what is already done is answered without a request.
+/// It reads the run's records; a new target it reserves is told to them as an event.
 /// </summary>
 internal sealed class DownloadPlanner(
     DownloadOptions options,
     NameReservations names,
-    JournalRecorder? journal,
-    DownloadArchive? archive)
+    IDownloadRecords? records,
+    EventHub? events = null)
 {
-    public PlanResult Plan(DownloadRequest request)
+    /// <param name="request">The request, as read from the source.</param>
+    /// <param name="id">The download's number in the run's events.</param>
+    public PlanResult Plan(DownloadRequest request, long id = 0)
     {
         // From here on only the masked URL is seen: results, journal, archive and messages.
         request = TakeLogin(request);
@@ -29,7 +32,7 @@ internal sealed class DownloadPlanner(
             return PlanResult.Fail(request, HaulErrors.InvalidUrl(request.Url, request.Line, $"'{request.Url}' is not a valid http(s) URL."));
         }
 
-        if (archive?.Find(UrlKey.From(uri)) is { } archived)
+        if (records?.FindArchived(uri) is { } archived)
         {
             return PlanResult.Done(new DownloadResult
             {
@@ -61,7 +64,7 @@ internal sealed class DownloadPlanner(
         }
 
         var name = fixedName ?? FileNamer.FromUrl(uri);
-        var known = journal?.Journal.Find(request.Url);
+        var known = records?.Find(request.Url);
         if (known is not null && KnownPathFits(known, directory, fixedName) is { } knownPath
             && PlanKnown(request, uri, directory, fixedName is not null, known, knownPath, urlKey) is { } planned)
         {
@@ -71,8 +74,8 @@ internal sealed class DownloadPlanner(
         // A file another URL of this directory's journal owns is not ours to skip or overwrite
         // (unless --allow-overwrite says any file at the name may be replaced).
         // (Another process downloading this URL into this directory may have recorded it already.)
-        var path = names.Reserve(directory, name, journal is null || options.AllowOverwrite ? null : candidate => journal.OwnerOf(candidate) is not { } owner || owner == request.Url, urlKey);
-        journal?.Queued(request.Url, path);
+        var path = names.Reserve(directory, name, records is null || options.AllowOverwrite ? null : candidate => records.OwnerOf(candidate) is not { } owner || owner == request.Url, urlKey);
+        events?.Raise(new TransferPlanned(id, request.Url, events.Now, path));
         return PlanResult.Run(new DownloadTarget(request, uri, directory, name, path, fixedName is not null) { UrlKey = urlKey });
     }
 
@@ -122,7 +125,7 @@ internal sealed class DownloadPlanner(
     /// path already (with <c>--allow-overwrite</c> it may have taken the name): its file there is
     /// not this URL's, to report done or to replace, and the URL is planned under a new name.
     /// </summary>
-    private PlanResult? PlanKnown(DownloadRequest request, Uri uri, string directory, bool nameIsFixed, JournalEntry known, string path, UInt128 urlKey)
+    private PlanResult? PlanKnown(DownloadRequest request, Uri uri, string directory, bool nameIsFixed, KnownDownload known, string path, UInt128 urlKey)
     {
         if (!names.ReserveExact(path, urlKey))
         {
@@ -131,7 +134,7 @@ internal sealed class DownloadPlanner(
 
         var target = new DownloadTarget(request, uri, directory, Path.GetFileName(path), path, nameIsFixed) { UrlKey = urlKey };
         var file = new FileInfo(path);
-        if (known.State != JournalState.Done)
+        if (!known.Done)
         {
             // Queued, active or failed: go again, resuming a .part if one is there.
             return PlanResult.Run(target);
@@ -168,9 +171,9 @@ internal sealed class DownloadPlanner(
     }
 
     /// <summary>The journal's path for this URL, unless the request now asks for another place.</summary>
-    private string? KnownPathFits(JournalEntry known, string directory, string? fixedName)
+    private string? KnownPathFits(KnownDownload known, string directory, string? fixedName)
     {
-        var path = Path.GetFullPath(Path.Combine(options.Directory, known.Path));
+        var path = Path.GetFullPath(known.Path);
         var root = Path.GetFullPath(options.Directory) + Path.DirectorySeparatorChar;
         if (!path.StartsWith(root, StringComparison.Ordinal))
         {

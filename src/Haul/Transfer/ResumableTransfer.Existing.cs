@@ -1,5 +1,5 @@
 using System.Net;
-using Haul.Journal;
+using Haul.Events;
 using Haul.Storage;
 
 namespace Haul.Transfer;
@@ -46,11 +46,11 @@ internal sealed partial class ResumableTransfer
     {
         var size = new FileInfo(target.Path).Length;
         var url = target.Request.Url;
-        if (journal?.Journal.FindLatest(url) is { State: JournalState.Done } known
+        if (records?.FindLatest(url) is { Done: true } known
             && known.Size == size
-            && string.Equals(known.Path, journal.RelativePath(target.Path), StringComparison.Ordinal))
+            && string.Equals(Path.GetFullPath(known.Path), Path.GetFullPath(target.Path), StringComparison.Ordinal))
         {
-            journal.Done(url, target.Path, size, known.Sha256, known.ETag, known.LastModified, known.Attempts);
+            events?.Raise(new FileAdopted(target.Id, url, events.Now, target.Path, size, known.Sha256, known.ETag, known.LastModified, known.Attempts));
             return Skipped(target, "already downloaded", started) with { Bytes = size, Sha256 = known.Sha256 };
         }
 
@@ -64,11 +64,11 @@ internal sealed partial class ResumableTransfer
         NoFollow.Check(meta);
         File.Delete(meta);
         string? sha256 = null;
-        if (journal is not null)
+        if (records is { KeepsJournal: true })
         {
             await using var stream = new FileStream(target.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
             sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-            journal.Done(url, target.Path, size, sha256, null, null, 0);
+            events?.Raise(new FileAdopted(target.Id, url, events.Now, target.Path, size, sha256, null, null, 0));
         }
 
         return Skipped(target, "already exists", started) with { Bytes = size, Sha256 = sha256 };

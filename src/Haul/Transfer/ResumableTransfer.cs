@@ -1,5 +1,5 @@
 using Haul.Errors;
-using Haul.Journal;
+using Haul.Events;
 using Haul.Progress;
 using Haul.Storage;
 
@@ -7,7 +7,8 @@ namespace Haul.Transfer;
 
 /// <summary>
 /// Runs one download to its end: attempts with backoff, resume from the <c>.part</c> file with
-/// <c>Range</c> and <c>If-Range</c>, length and checksum checks, then the atomic rename.
+/// <c>Range</c> and <c>If-Range</c>, length and checksum checks, then the atomic rename. What the
+/// records keep (interrupted, failed, saved) is raised as events; the records are only read here.
 /// </summary>
 internal sealed partial class ResumableTransfer(
     HttpClient client,
@@ -15,12 +16,11 @@ internal sealed partial class ResumableTransfer(
     RetryPolicy retryPolicy,
     NameReservations names,
     ProgressTracker tracker,
-    JournalRecorder? journal,
-    DownloadArchive? archive,
+    IDownloadRecords? records,
     ContentDeduplicator? deduplicator,
     IHostBackOff? pacer,
     TimeProvider timeProvider,
-    Events.EventHub? events = null,
+    EventHub? events = null,
     RateDial? rateDial = null)
 {
     /// <summary>Every request of every attempt goes out through it.</summary>
@@ -119,7 +119,7 @@ internal sealed partial class ResumableTransfer(
         catch (LinkRefusedException ex)
         {
             var error = HaulErrors.SymbolicLink(target.Request.Url, ex.Path);
-            journal?.Failed(target.Request.Url, target.Path, error, 0);
+            events?.Raise(new TransferFailed(target.Id, target.Request.Url, events.Now, target.Path, error, 0));
             return Failed(target, error, 0, started);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -151,7 +151,7 @@ internal sealed partial class ResumableTransfer(
                 catch (ContentRefusedException ex)
                 {
                     state.Part.Delete();
-                    journal?.Failed(state.Url, target.Path, HaulErrors.Scope(state.Url, $"Refused {state.Url}: {ex.Message}."), attempt);
+                    events?.Raise(new TransferFailed(target.Id, state.Url, events.Now, target.Path, HaulErrors.Scope(state.Url, $"Refused {state.Url}: {ex.Message}."), attempt));
                     return new DownloadResult
                     {
                         Request = target.Request,
@@ -167,14 +167,14 @@ internal sealed partial class ResumableTransfer(
                     await SaveMetadataQuietlyAsync(state).ConfigureAwait(false);
                     if (state.RetriesSpent || retryPolicy.NextDelay(ex, attempt) is not { } delay)
                     {
-                        journal?.Failed(state.Url, target.Path, ex, attempt);
+                        events?.Raise(new TransferFailed(target.Id, state.Url, events.Now, target.Path, ex, attempt));
                         return Failed(target, ex, attempt, started);
                     }
 
                     // Most downloads go from queued to done in one batch; one that needs another
                     // attempt is marked active, with its .part waiting beside the target.
-                    journal?.Active(state.Url, target.Path, attempt);
-                    events?.Raise(new Events.DownloadRetrying(target.Id, state.Url, events.Now, attempt, ex.Kind, ex.Message, delay)
+                    events?.Raise(new TransferInterrupted(target.Id, state.Url, events.Now, target.Path, attempt));
+                    events?.Raise(new DownloadRetrying(target.Id, state.Url, events.Now, attempt, ex.Kind, ex.Message, delay)
                     {
                         StatusCode = (ex as HttpStatusException)?.StatusCode,
                     });
@@ -188,7 +188,7 @@ internal sealed partial class ResumableTransfer(
             await SaveMetadataQuietlyAsync(state).ConfigureAwait(false);
 
             // Stopped, not failed: the journal says how far it got, and the .part stays for the next run.
-            journal?.Active(state.Url, target.Path, progress.Snapshot().Attempt);
+            events?.Raise(new TransferInterrupted(target.Id, state.Url, events.Now, target.Path, progress.Snapshot().Attempt));
             return Failed(target, HaulErrors.Cancelled(target.Request.Url), progress.Snapshot().Attempt, started);
         }
         finally
@@ -198,7 +198,7 @@ internal sealed partial class ResumableTransfer(
     }
 
     private void RaiseStarted(TransferState state, int status, long? length, long resumedFrom) =>
-        events?.Raise(new Events.DownloadStarted(state.Target.Id, state.Url, events.Now, status, length, resumedFrom));
+        events?.Raise(new DownloadStarted(state.Target.Id, state.Url, events.Now, status, length, resumedFrom));
 
     /// <summary>
     /// A folder between the output directory and <paramref name="directory"/> (from <c>dir=</c>,
@@ -256,8 +256,7 @@ internal sealed partial class ResumableTransfer(
 
         var sha256 = state.Digest.Sha256Hex();
         var metadata = state.Part.Metadata;
-        journal?.Done(state.Url, outcome.Path, state.Digest.Length, sha256, metadata?.ETag, metadata?.LastModified, attempts);
-        archive?.Record(new ArchiveEntry(UrlKey.From(target.Uri), state.Url, sha256, state.Digest.Length, Path.GetFullPath(outcome.Path), timeProvider.GetUtcNow()));
+        events?.Raise(new FileCommitted(target.Id, state.Url, events.Now, target.Uri, outcome.Path, state.Digest.Length, sha256, metadata?.ETag, metadata?.LastModified, attempts));
         return new DownloadResult
         {
             Request = target.Request,

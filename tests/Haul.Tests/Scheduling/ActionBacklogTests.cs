@@ -25,9 +25,9 @@ public sealed class ActionBacklogTests
         using var client = HttpClientFactory.Create(options);
         var tracker = new ProgressTracker(TimeProvider.System);
         var names = new NameReservations();
-        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, null, null, null, null, TimeProvider.System);
+        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, null, null, null, TimeProvider.System);
         using var pipeline = new ActionPipeline([gate], concurrency: 1);
-        var scheduler = new DownloadScheduler(options, new DownloadPlanner(options, names, null, null), transfer, pipeline, null, null, tracker, TimeProvider.System);
+        var scheduler = new DownloadScheduler(options, new DownloadPlanner(options, names, null), transfer, pipeline, null, tracker, TimeProvider.System);
         var requests = Enumerable.Range(0, contents.Length).Select(i => new DownloadRequest(server.Url($"/a/{i}.bin"))).ToAsyncEnumerable();
         var results = new List<DownloadResult>();
         var run = Task.Run(async () =>
