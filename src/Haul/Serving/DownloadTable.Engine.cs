@@ -18,6 +18,10 @@ internal sealed partial class DownloadTable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // Registered after the linked source, so it runs first: the table knows it stops before the
+        // engine cancels its transfers, and their cancellations are not taken for failures.
+        using var stopping = cancellationToken.Register(MarkStopping);
         var sampling = SampleAsync(stop.Token);
         Pump();
         try
@@ -32,11 +36,7 @@ internal sealed partial class DownloadTable
         }
         finally
         {
-            lock (_gate)
-            {
-                _stopping = true;
-            }
-
+            MarkStopping();
             await stop.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -48,6 +48,14 @@ internal sealed partial class DownloadTable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private void MarkStopping()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+        }
     }
 
     private async IAsyncEnumerable<DownloadRequest> FeedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
