@@ -239,6 +239,11 @@ internal sealed partial class RpcDispatcher
         {
             WriteError(json, id, RpcFault.Failed(ex.Message));
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A fault of the daemon's own: this call fails, the connection and the other calls go on.
+            WriteError(json, id, RpcFault.Internal());
+        }
 
         return false;
     }
