@@ -8,7 +8,7 @@ namespace Haul.Cli.Serve;
 /// free and never dropped; notifications wait in a queue of their own, and a client that stops
 /// reading loses its oldest notifications, never a reply and never the daemon's memory.
 /// </summary>
-internal sealed class WebSocketPeer(WebSocket socket)
+internal sealed class WebSocketPeer(WebSocket socket, TimeSpan writeTimeout)
 {
     private const int Backlog = 4096;
 
@@ -79,8 +79,16 @@ internal sealed class WebSocketPeer(WebSocket socket)
         {
             if (socket.State == WebSocketState.Open)
             {
-                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, token);
+                // A client that takes nothing for this long holds a slot for no one: it is cut off.
+                using var timer = CancellationTokenSource.CreateLinkedTokenSource(token);
+                timer.CancelAfter(writeTimeout);
+                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, timer.Token);
             }
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            // The write timed out: the connection is cut, its receive side ends with it.
+            socket.Abort();
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {

@@ -12,7 +12,7 @@ public sealed class WebSocketPeerTests
     {
         var stream = new StalledStream();
         using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        var peer = new WebSocketPeer(socket);
+        var peer = new WebSocketPeer(socket, TimeSpan.FromMinutes(5));
         using var stop = new CancellationTokenSource();
         var sending = peer.RunAsync(stop.Token);
         peer.Send(Encoding.UTF8.GetBytes("""{"method":"first"}"""));
@@ -33,6 +33,19 @@ public sealed class WebSocketPeerTests
         written.ShouldContain("the-reply");
         written.ShouldContain("note4999");
         written.ShouldNotContain("\"note0\"");
+    }
+
+    [Fact]
+    public async Task SendNowAsync_ClientNeverTakesTheReply_ConnectionAbortedAfterTheWriteTimeout()
+    {
+        var stream = new StalledStream();
+        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        var peer = new WebSocketPeer(socket, TimeSpan.FromMilliseconds(50));
+
+        await peer.SendNowAsync(Encoding.UTF8.GetBytes("""{"id":"never-read"}"""), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        socket.State.ShouldBe(WebSocketState.Aborted);
+        stream.WrittenText().ShouldBeEmpty();
     }
 
     /// <summary>A connection whose first write waits until the test lets it through; reads never complete.</summary>
