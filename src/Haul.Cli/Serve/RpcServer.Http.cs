@@ -59,6 +59,13 @@ internal sealed partial class RpcServer
                         return;
                     }
 
+                    if (request.Method != "POST" && (request.Header("Transfer-Encoding") is not null || request.Header("Content-Length") is { } announced && announced != "0"))
+                    {
+                        // A body nothing here reads would be taken for the next request: refused, connection closed.
+                        await WriteAsync(stream, HttpReply.Text(400, "only POST takes a request body"), keepAlive: false, token);
+                        return;
+                    }
+
                     byte[] body = [];
                     if (request.Method == "POST")
                     {
