@@ -284,7 +284,7 @@ internal sealed partial class DownloadTable
                 }
             }
 
-            SaveQueue();
+            SaveQueue(download);
         }
         else
         {
