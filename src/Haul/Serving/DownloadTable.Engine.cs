@@ -159,6 +159,7 @@ internal sealed partial class DownloadTable
         _stopped.Add(download);
         _stoppedTotal++;
         Save(download, _nextStopPosition++);
+        TrimStopped();
         notes.Add((state switch
         {
             ServedState.Complete => "aria2.onDownloadComplete",

@@ -87,6 +87,30 @@ internal sealed class ServedQueueStore : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Deletes the rows of <paramref name="gids"/> in one transaction.</summary>
+    public void DeleteAll(IReadOnlyList<string> gids)
+    {
+        if (gids.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            foreach (var gid in gids)
+            {
+                using var command = _connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "DELETE FROM served_downloads WHERE gid = $gid;";
+                command.Parameters.AddWithValue("$gid", gid);
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+
     public void Delete(string gid)
     {
         lock (_gate)
