@@ -13,11 +13,12 @@ internal sealed class GlobalOptions
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, string> _values = new(StringComparer.Ordinal);
 
-    public GlobalOptions(DownloadOptions engine, ServeSettings serve, int maxConcurrentDownloads)
+    public GlobalOptions(DownloadOptions engine, ServeSettings serve, int maxConcurrentDownloads, int maxDownloadResult = DownloadTable.DefaultMaxDownloadResult)
     {
         static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
         _values["dir"] = Path.GetFullPath(engine.Directory);
         _values["max-concurrent-downloads"] = Text(maxConcurrentDownloads);
+        _values["max-download-result"] = Text(maxDownloadResult);
         _values["max-overall-download-limit"] = Text(engine.RateLimit ?? 0);
         _values["max-download-limit"] = Text(engine.PerFileRateLimit ?? 0);
         _values["split"] = Text(engine.Connections);
@@ -53,6 +54,7 @@ internal sealed class GlobalOptions
     public void Change(IReadOnlyDictionary<string, string> changes, DownloadTable table)
     {
         int? maxConcurrent = null;
+        int? maxResults = null;
         long? overall = null;
         foreach (var (name, value) in changes)
         {
@@ -64,6 +66,9 @@ internal sealed class GlobalOptions
                 case "max-overall-download-limit":
                     overall = ServedOptions.Size(string.Empty, name, value);
                     break;
+                case "max-download-result":
+                    maxResults = ServedOptions.Whole(string.Empty, name, value, 0, 1_000_000);
+                    break;
                 default:
                     ServedOptions.Check(string.Empty, name, value);
                     break;
@@ -73,6 +78,11 @@ internal sealed class GlobalOptions
         if (maxConcurrent is { } max)
         {
             table.SetMaxConcurrent(max);
+        }
+
+        if (maxResults is { } kept)
+        {
+            table.SetMaxDownloadResult(kept);
         }
 
         if (overall is { } limit)
@@ -90,6 +100,7 @@ internal sealed class GlobalOptions
                     {
                         "max-concurrent-downloads" => maxConcurrent!.Value.ToString(CultureInfo.InvariantCulture),
                         "max-overall-download-limit" => overall!.Value.ToString(CultureInfo.InvariantCulture),
+                        "max-download-result" => maxResults!.Value.ToString(CultureInfo.InvariantCulture),
                         _ => value,
                     };
                 }

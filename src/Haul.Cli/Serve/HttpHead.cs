@@ -8,8 +8,9 @@ internal sealed class HttpHead
     /// <summary>More header lines than this is a flood, not a browser.</summary>
     public const int MaxHeaders = 100;
 
-    private HttpHead(string method, string path, string query, Dictionary<string, string> headers)
+    private HttpHead(string method, string path, string query, string version, Dictionary<string, string> headers)
     {
+        Version = version;
         Method = method;
         Path = path;
         Query = query;
@@ -26,7 +27,16 @@ internal sealed class HttpHead
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
-    public bool KeepAlive => !string.Equals(Header("Connection"), "close", StringComparison.OrdinalIgnoreCase);
+    /// <summary><c>HTTP/1.1</c> or <c>HTTP/1.0</c>.</summary>
+    public string Version { get; }
+
+    /// <summary>HTTP/1.1 keeps the connection unless told to close it; HTTP/1.0 closes it unless told to keep it.</summary>
+    public bool KeepAlive => Version == "HTTP/1.0"
+        ? HasConnectionToken("keep-alive")
+        : !HasConnectionToken("close");
+
+    private bool HasConnectionToken(string token) =>
+        (Header("Connection") ?? string.Empty).Split(',').Any(part => part.Trim().Equals(token, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The head (without its blank line), or null when it is not a well-formed HTTP/1.1 request head.</summary>
     public static HttpHead? Parse(ReadOnlySpan<byte> head)
@@ -37,6 +47,11 @@ internal sealed class HttpHead
         }
 
         var lines = Encoding.ASCII.GetString(head).Split("\r\n");
+        if (lines[0].Any(c => c < ' '))
+        {
+            return null;
+        }
+
         var start = lines[0].Split(' ');
         if (start.Length != 3 || start[2] is not ("HTTP/1.1" or "HTTP/1.0") || start[1].Length == 0 || start[1][0] != '/' || lines.Length - 1 > MaxHeaders)
         {
@@ -46,6 +61,12 @@ internal sealed class HttpHead
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var line in lines.AsSpan(1))
         {
+            // A bare CR or LF or another control character could end a line for one reader and not another.
+            if (line.Any(c => c < ' ' && c != '\t'))
+            {
+                return null;
+            }
+
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || line[..colon].Any(c => c is ' ' or '\t'))
             {
@@ -74,6 +95,7 @@ internal sealed class HttpHead
             start[0],
             question < 0 ? target : target[..question],
             question < 0 ? string.Empty : target[(question + 1)..],
+            start[2],
             headers);
     }
 

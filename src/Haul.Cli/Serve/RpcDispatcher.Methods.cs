@@ -350,6 +350,10 @@ internal sealed partial class RpcDispatcher
             {
                 WriteFault(json, RpcFault.Failed(ex.Message));
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                WriteFault(json, RpcFault.Internal());
+            }
         }
 
         json.WriteEndArray();

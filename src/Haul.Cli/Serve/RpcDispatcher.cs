@@ -33,6 +33,18 @@ internal sealed partial class RpcDispatcher
     [ThreadStatic]
     private static int t_httpStatus;
 
+    [ThreadStatic]
+    private static bool t_readOnly;
+
+    /// <summary>Methods that change nothing: the only ones HTTP GET may call when no secret is set.</summary>
+    private static readonly HashSet<string> ReadOnlyMethods = new(StringComparer.Ordinal)
+    {
+        "aria2.tellStatus", "aria2.getUris", "aria2.getFiles", "aria2.getServers", "aria2.tellActive",
+        "aria2.tellWaiting", "aria2.tellStopped", "aria2.getOption", "aria2.getGlobalOption",
+        "aria2.getGlobalStat", "aria2.getVersion", "aria2.getSessionInfo",
+        "system.multicall", "system.listMethods", "system.listNotifications",
+    };
+
     /// <summary>
     /// The reply to a request body (one call or a batch); never throws for what a client sent.
     /// <paramref name="shutdown"/> is set when it held <c>aria2.shutdown</c>: the daemon stops once the reply is sent.
@@ -43,14 +55,24 @@ internal sealed partial class RpcDispatcher
     /// As <see cref="Handle(ReadOnlySpan{byte}, out bool)"/>, with the HTTP status aria2 sends it
     /// with: 400 for a single call that failed, 500 for a body that is not JSON, else 200.
     /// </summary>
-    public byte[] Handle(ReadOnlySpan<byte> body, out bool shutdown, out int httpStatus)
+    public byte[] Handle(ReadOnlySpan<byte> body, out bool shutdown, out int httpStatus) => Handle(body, readOnly: false, out shutdown, out httpStatus);
+
+    private byte[] Handle(ReadOnlySpan<byte> body, bool readOnly, out bool shutdown, out int httpStatus)
     {
         t_shutdownAsked = false;
         t_httpStatus = 200;
-        var reply = Handle(body);
-        shutdown = t_shutdownAsked;
-        httpStatus = t_httpStatus;
-        return reply;
+        t_readOnly = readOnly;
+        try
+        {
+            var reply = Handle(body);
+            shutdown = t_shutdownAsked;
+            httpStatus = t_httpStatus;
+            return reply;
+        }
+        finally
+        {
+            t_readOnly = false;
+        }
     }
 
     private byte[] Handle(ReadOnlySpan<byte> body)
@@ -94,7 +116,11 @@ internal sealed partial class RpcDispatcher
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The reply to HTTP GET's <c>method</c>, <c>id</c> and base64 <c>params</c>, as AriaNg sends them.</summary>
+    /// <summary>
+    /// The reply to HTTP GET's <c>method</c>, <c>id</c> and base64 <c>params</c>, as AriaNg sends them.
+    /// Without a secret only methods that change nothing are answered: a page elsewhere can make a
+    /// browser send a GET (a picture's address) with no Origin to refuse it by.
+    /// </summary>
     public byte[] HandleQuery(string? method, string? id, string? base64Params, out bool shutdown, out int httpStatus)
     {
         shutdown = false;
@@ -143,7 +169,19 @@ internal sealed partial class RpcDispatcher
             json.WriteEndObject();
         }
 
-        return Handle(body.WrittenSpan, out shutdown, out httpStatus);
+        return Handle(body.WrittenSpan, readOnly: _secretDigest is null, out shutdown, out httpStatus);
+    }
+
+    /// <summary>aria2's error reply (code 1, no id) for a request refused before it reaches a method.</summary>
+    public static byte[] FailureReply(string message)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = RpcJson.Writer(buffer))
+        {
+            WriteError(json, default, RpcFault.Failed(message));
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static byte[] ParseErrorReply()
@@ -201,6 +239,11 @@ internal sealed partial class RpcDispatcher
         {
             WriteError(json, id, RpcFault.Failed(ex.Message));
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A fault of the daemon's own: this call fails, the connection and the other calls go on.
+            WriteError(json, id, RpcFault.Internal());
+        }
 
         return false;
     }
@@ -208,6 +251,11 @@ internal sealed partial class RpcDispatcher
     /// <summary>One call: the token checked and taken off, then the method.</summary>
     private void Call(Utf8JsonWriter json, string method, List<JsonElement> parameters)
     {
+        if (t_readOnly && !ReadOnlyMethods.Contains(method))
+        {
+            throw RpcFault.Failed($"{method} changes the daemon's state: over HTTP GET it needs --rpc-secret (use POST or the WebSocket)");
+        }
+
         if (method.StartsWith("aria2.", StringComparison.Ordinal) || method.StartsWith("haul.", StringComparison.Ordinal))
         {
             parameters = Authorize(parameters);

@@ -10,6 +10,9 @@ internal sealed class RpcFault(int code, string message) : Exception(message)
 
     public static RpcFault Failed(string message) => new(1, message);
 
+    /// <summary>A call the daemon could not carry out for a reason of its own; nothing of it is shown to the client.</summary>
+    public static RpcFault Internal() => new(1, "The daemon could not carry out this call.");
+
     public static RpcFault Unauthorized() => new(1, "Unauthorized");
 
     public static RpcFault GidNotFound(string gid) => new(1, $"GID {gid} is not found");

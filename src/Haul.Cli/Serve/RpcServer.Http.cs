@@ -59,6 +59,13 @@ internal sealed partial class RpcServer
                         return;
                     }
 
+                    if (request.Method != "POST" && (request.Header("Transfer-Encoding") is not null || request.Header("Content-Length") is { } announced && announced != "0"))
+                    {
+                        // A body nothing here reads would be taken for the next request: refused, connection closed.
+                        await WriteAsync(stream, HttpReply.Text(400, "only POST takes a request body"), keepAlive: false, token);
+                        return;
+                    }
+
                     byte[] body = [];
                     if (request.Method == "POST")
                     {
@@ -164,10 +171,24 @@ internal sealed partial class RpcServer
             return HttpReply.Text(403, "this daemon answers only to 127.0.0.1 and localhost");
         }
 
-        var origin = request.Header("Origin");
-        if (origin is not null && !_settings.AllowOriginAll && !string.Equals(origin, $"http://{host}", StringComparison.OrdinalIgnoreCase))
+        if (_settings.AllowOriginAll)
         {
-            return HttpReply.Text(403, "cross-origin request refused (start haul serve with --rpc-allow-origin-all to allow it)");
+            return null;
+        }
+
+        // A browser names where a request comes from in Sec-Fetch-Site even when it sends no Origin
+        // (a GET for a picture's address): another site's page is refused, whatever it asks for. Only
+        // following a link to the web page itself is let through: the page then runs as its own origin.
+        var origin = request.Header("Origin");
+        var site = request.Header("Sec-Fetch-Site");
+        var crossSite = site is not null && (site.Equals("cross-site", StringComparison.OrdinalIgnoreCase) || site.Equals("same-site", StringComparison.OrdinalIgnoreCase))
+            && !(request.Path != RpcPath && string.Equals(request.Header("Sec-Fetch-Mode"), "navigate", StringComparison.OrdinalIgnoreCase));
+        if (crossSite || (origin is not null && !string.Equals(origin, $"http://{host}", StringComparison.OrdinalIgnoreCase)))
+        {
+            const string Refused = "cross-origin request refused (start haul serve with --rpc-allow-origin-all to allow it)";
+            return request.Path == RpcPath
+                ? new HttpReply(403, "application/json-rpc", RpcDispatcher.FailureReply(Refused), [])
+                : HttpReply.Text(403, Refused);
         }
 
         return null;

@@ -10,6 +10,12 @@ internal sealed partial class RpcServer
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(30);
 
+    /// <summary>A client that answers no ping within this long is gone: its connection is closed.</summary>
+    private static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>A message the client does not take within this long closes its connection.</summary>
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>Sends aria2's notification (<c>aria2.onDownloadStart</c>, …) for <paramref name="gid"/> to every WebSocket client.</summary>
     public void Broadcast(string method, string gid)
     {
@@ -50,8 +56,8 @@ internal sealed partial class RpcServer
         var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
         var cors = _settings.AllowOriginAll ? "Access-Control-Allow-Origin: *\r\n" : string.Empty;
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n{cors}\r\n"), token);
-        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = KeepAlive });
-        var peer = new WebSocketPeer(socket);
+        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = KeepAlive, KeepAliveTimeout = KeepAliveTimeout });
+        var peer = new WebSocketPeer(socket, WriteTimeout);
         _peers[peer] = 0;
         var sending = peer.RunAsync(token);
         try

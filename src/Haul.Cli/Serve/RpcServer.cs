@@ -15,6 +15,9 @@ internal sealed partial class RpcServer : IAsyncDisposable
 {
     public const int MaxHead = 16 * 1024;
     public const int MaxConnections = 256;
+
+    /// <summary>Connections one address may hold at once, so that one client cannot take them all.</summary>
+    public const int MaxConnectionsPerAddress = 64;
     public static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan BodyTimeout = TimeSpan.FromSeconds(60);
 
@@ -24,6 +27,7 @@ internal sealed partial class RpcServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, TcpClient> _connections = new();
     private readonly ConcurrentDictionary<WebSocketPeer, byte> _peers = new();
+    private readonly Dictionary<IPAddress, int> _perAddress = [];
     private readonly Task _accepting;
 
     private RpcServer(TcpListener listener, RpcDispatcher dispatcher, ServeSettings settings)
@@ -84,7 +88,8 @@ internal sealed partial class RpcServer : IAsyncDisposable
                 return;
             }
 
-            if (_connections.Count >= MaxConnections)
+            var address = AddressOf(client);
+            if (_connections.Count >= MaxConnections || !TryTakeSlot(address))
             {
                 // A flood: the newest connection is closed at once, the daemon's clients keep theirs.
                 client.Dispose();
@@ -94,7 +99,54 @@ internal sealed partial class RpcServer : IAsyncDisposable
             client.NoDelay = true;
             var connection = Task.Run(() => ServeAsync(client, token), CancellationToken.None);
             _connections[connection] = client;
-            _ = connection.ContinueWith(done => _connections.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = connection.ContinueWith(
+                done =>
+                {
+                    _connections.TryRemove(done, out _);
+                    ReleaseSlot(address);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private static IPAddress AddressOf(TcpClient client)
+    {
+        var address = ((IPEndPoint)client.Client.RemoteEndPoint!).Address;
+        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    }
+
+    private bool TryTakeSlot(IPAddress address)
+    {
+        lock (_perAddress)
+        {
+            var held = _perAddress.GetValueOrDefault(address);
+            if (held >= MaxConnectionsPerAddress)
+            {
+                return false;
+            }
+
+            _perAddress[address] = held + 1;
+            return true;
+        }
+    }
+
+    private void ReleaseSlot(IPAddress address)
+    {
+        lock (_perAddress)
+        {
+            if (_perAddress.TryGetValue(address, out var held))
+            {
+                if (held <= 1)
+                {
+                    _perAddress.Remove(address);
+                }
+                else
+                {
+                    _perAddress[address] = held - 1;
+                }
+            }
         }
     }
 

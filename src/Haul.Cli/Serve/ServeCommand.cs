@@ -26,9 +26,10 @@ internal static class ServeCommand
         var maxRequest = new Option<string>("--rpc-max-request-size") { Description = "The largest request body taken (e.g. 2M); larger ones are refused unread.", DefaultValueFactory = _ => "2M" };
         var maxConcurrent = NumberOptions.Whole("--max-concurrent-downloads", "-j", 1, 10_000, 5, "Downloads that run at once; the rest wait in the queue (changeable over RPC).");
         var maxPerHost = NumberOptions.Whole("--max-per-host", null, 1, 10_000, 8, "Connections to one host at once.");
+        var maxResults = NumberOptions.Whole("--max-download-result", null, 0, 1_000_000, 1000, "Finished downloads kept in the stopped list (and the journal); the oldest go first (changeable over RPC).");
         var command = new Command("serve", "Run a download daemon: aria2-compatible JSON-RPC (AriaNg and other aria2 front-ends work) and a web page, with the queue kept in DIR's journal.")
         {
-            dir, port, listenAll, secret, allowOrigin, maxRequest, maxConcurrent, maxPerHost,
+            dir, port, listenAll, secret, allowOrigin, maxRequest, maxConcurrent, maxPerHost, maxResults,
         };
         var attemptFlags = new AttemptFlags();
         attemptFlags.AddTo(command);
@@ -69,12 +70,12 @@ internal static class ServeCommand
             };
             options = await requestFlags.ApplyAsync(parseResult, speedFlags.Apply(parseResult, attemptFlags.Apply(parseResult, options)), io);
             options = transferFlags.Apply(parseResult, options);
-            return await RunAsync(options, settings, parseResult.GetValue(maxConcurrent), io, cancellationToken);
+            return await RunAsync(options, settings, parseResult.GetValue(maxConcurrent), parseResult.GetValue(maxResults), io, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(DownloadOptions options, ServeSettings settings, int maxConcurrent, CliIo io, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DownloadOptions options, ServeSettings settings, int maxConcurrent, int maxResults, CliIo io, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.Directory);
         using var downloader = new Downloader(options);
@@ -93,7 +94,8 @@ internal static class ServeCommand
         using (var table = new DownloadTable(downloader, store, maxConcurrent))
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            var global = new GlobalOptions(options, settings, maxConcurrent);
+            table.SetMaxDownloadResult(maxResults);
+            var global = new GlobalOptions(options, settings, maxConcurrent, maxResults);
             var crawls = new ServeCrawls(options, table, stop.Token);
             var dispatcher = new RpcDispatcher(table, settings.Secret, global) { AddCrawl = crawls.Start };
             RpcServer server;

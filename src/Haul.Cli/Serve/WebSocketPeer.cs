@@ -4,32 +4,28 @@ using System.Threading.Channels;
 namespace Haul.Cli.Serve;
 
 /// <summary>
-/// One WebSocket client: replies and notifications go out one at a time, in order, from one
-/// queue. A client that stops reading loses its oldest notifications, never the daemon's memory.
+/// One WebSocket client: one message goes out at a time. A reply is sent as soon as the socket is
+/// free and never dropped; notifications wait in a queue of their own, and a client that stops
+/// reading loses its oldest notifications, never a reply and never the daemon's memory.
 /// </summary>
-internal sealed class WebSocketPeer(WebSocket socket)
+internal sealed class WebSocketPeer(WebSocket socket, TimeSpan writeTimeout)
 {
     private const int Backlog = 4096;
 
-    private readonly Channel<(byte[] Message, TaskCompletionSource? Sent)> _outgoing = Channel.CreateBounded<(byte[], TaskCompletionSource?)>(
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly Channel<byte[]> _notifications = Channel.CreateBounded<byte[]>(
         new BoundedChannelOptions(Backlog) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
 
     /// <summary>Queues a notification.</summary>
-    public void Send(byte[] message) => _outgoing.Writer.TryWrite((message, null));
+    public void Send(byte[] message) => _notifications.Writer.TryWrite(message);
 
-    /// <summary>Queues a reply and waits until it is sent (or the connection is gone).</summary>
-    public async Task SendNowAsync(byte[] message, CancellationToken token)
-    {
-        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (_outgoing.Writer.TryWrite((message, sent)))
-        {
-            await sent.Task.WaitAsync(token);
-        }
-    }
+    /// <summary>Sends a reply and waits until it is sent (or the connection is gone).</summary>
+    public Task SendNowAsync(byte[] message, CancellationToken token) => SendAsync(message, token);
 
     public async Task CloseAsync(WebSocketCloseStatus status, CancellationToken token)
     {
         Complete();
+        await _sending.WaitAsync(token);
         try
         {
             await socket.CloseOutputAsync(status, null, token);
@@ -38,9 +34,13 @@ internal sealed class WebSocketPeer(WebSocket socket)
         {
             // Gone already.
         }
+        finally
+        {
+            _sending.Release();
+        }
     }
 
-    public void Complete() => _outgoing.Writer.TryComplete();
+    public void Complete() => _notifications.Writer.TryComplete();
 
     public void Abort()
     {
@@ -48,32 +48,55 @@ internal sealed class WebSocketPeer(WebSocket socket)
         socket.Abort();
     }
 
+    /// <summary>Sends the queued notifications until <see cref="Complete"/> or the connection ends.</summary>
     public async Task RunAsync(CancellationToken token)
     {
         try
         {
-            await foreach (var (message, sent) in _outgoing.Reader.ReadAllAsync(token))
+            await foreach (var message in _notifications.Reader.ReadAllAsync(token))
             {
-                if (socket.State != WebSocketState.Open)
-                {
-                    sent?.TrySetResult();
-                    continue;
-                }
-
-                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, token);
-                sent?.TrySetResult();
+                await SendAsync(message, token);
             }
+        }
+        catch (OperationCanceledException)
+        {
+            // The daemon stops.
+        }
+    }
+
+    private async Task SendAsync(byte[] message, CancellationToken token)
+    {
+        try
+        {
+            await _sending.WaitAsync(token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            if (socket.State == WebSocketState.Open)
+            {
+                // A client that takes nothing for this long holds a slot for no one: it is cut off.
+                using var timer = CancellationTokenSource.CreateLinkedTokenSource(token);
+                timer.CancelAfter(writeTimeout);
+                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, timer.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            // The write timed out: the connection is cut, its receive side ends with it.
+            socket.Abort();
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
-            // The client went away or the daemon stops.
+            // The client went away or the daemon stops: the receive side sees it too.
         }
         finally
         {
-            while (_outgoing.Reader.TryRead(out var left))
-            {
-                left.Sent?.TrySetResult();
-            }
+            _sending.Release();
         }
     }
 }

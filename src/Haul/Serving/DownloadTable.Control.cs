@@ -177,10 +177,53 @@ internal sealed partial class DownloadTable
             foreach (var download in _stopped)
             {
                 _byGid.Remove(download.Gid);
-                _store?.Delete(download.Gid);
             }
 
+            Forget([.. _stopped.Select(download => download.Gid)]);
             _stopped.Clear();
+        }
+    }
+
+    /// <summary>aria2's <c>max-download-result</c>: how many stopped downloads are kept; the oldest past it are forgotten at once.</summary>
+    public void SetMaxDownloadResult(int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        lock (_gate)
+        {
+            MaxDownloadResult = max;
+            TrimStopped();
+        }
+    }
+
+    /// <summary>Forgets the oldest stopped downloads past <see cref="MaxDownloadResult"/>, their journal rows in one transaction.</summary>
+    private void TrimStopped()
+    {
+        var over = _stopped.Count - MaxDownloadResult;
+        if (over <= 0)
+        {
+            return;
+        }
+
+        var dropped = _stopped.GetRange(0, over);
+        _stopped.RemoveRange(0, over);
+        foreach (var download in dropped)
+        {
+            _byGid.Remove(download.Gid);
+        }
+
+        Forget([.. dropped.Select(download => download.Gid)]);
+    }
+
+    private void Forget(List<string> gids)
+    {
+        try
+        {
+            _store?.DeleteAll(gids);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Forgotten in memory; a restart would list them again until the next trim.
+            _store?.CountFailure();
         }
     }
 
@@ -284,7 +327,7 @@ internal sealed partial class DownloadTable
                 }
             }
 
-            SaveQueue();
+            SaveQueue(download);
         }
         else
         {

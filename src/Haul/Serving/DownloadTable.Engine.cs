@@ -18,6 +18,10 @@ internal sealed partial class DownloadTable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // Registered after the linked source, so it runs first: the table knows it stops before the
+        // engine cancels its transfers, and their cancellations are not taken for failures.
+        using var stopping = cancellationToken.Register(MarkStopping);
         var sampling = SampleAsync(stop.Token);
         Pump();
         try
@@ -32,11 +36,7 @@ internal sealed partial class DownloadTable
         }
         finally
         {
-            lock (_gate)
-            {
-                _stopping = true;
-            }
-
+            MarkStopping();
             await stop.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -48,6 +48,14 @@ internal sealed partial class DownloadTable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private void MarkStopping()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+        }
     }
 
     private async IAsyncEnumerable<DownloadRequest> FeedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -151,6 +159,7 @@ internal sealed partial class DownloadTable
         _stopped.Add(download);
         _stoppedTotal++;
         Save(download, _nextStopPosition++);
+        TrimStopped();
         notes.Add((state switch
         {
             ServedState.Complete => "aria2.onDownloadComplete",
@@ -275,26 +284,63 @@ internal sealed partial class DownloadTable
         return Path.Combine(_root, download.Request.Directory ?? string.Empty, folder ?? string.Empty, name);
     }
 
-    private void Save(ServedDownload download) => Save(download, _queue.IndexOf(download) is >= 0 and var at ? at : -1);
-
-    private void Save(ServedDownload download, long position)
+    /// <summary>Writes one download's row; a waiting one together with whatever its queue's order needs.</summary>
+    private void Save(ServedDownload download)
     {
+        if (_queue.Contains(download))
+        {
+            SaveQueue(download);
+        }
+        else
+        {
+            Save(download, -1);
+        }
+    }
+
+    private void Save(ServedDownload download, long position) => SaveRows([(download, position)]);
+
+    /// <summary>
+    /// Keeps the journal's positions in the queue's order, in one transaction, writing only the rows
+    /// whose position must change (and <paramref name="changed"/>): positions may have gaps, never
+    /// an inversion, so a restart lists the queue as it was.
+    /// </summary>
+    private void SaveQueue(ServedDownload? changed = null)
+    {
+        var rows = new List<(ServedDownload, long)>();
+        long previous = -1;
+        foreach (var download in _queue)
+        {
+            var position = download.SavedPosition is { } saved && saved > previous ? saved : previous + 1;
+            if (position != download.SavedPosition || download == changed)
+            {
+                rows.Add((download, position));
+            }
+
+            previous = position;
+        }
+
+        SaveRows(rows);
+    }
+
+    private void SaveRows(List<(ServedDownload Download, long Position)> rows)
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
         try
         {
-            _store?.Save(download, position);
+            _store.SaveAll(rows);
+            foreach (var (download, position) in rows)
+            {
+                download.SavedPosition = position;
+            }
         }
         catch (Microsoft.Data.Sqlite.SqliteException)
         {
             // The queue goes on in memory; a restart would not find this change.
-            _store?.CountFailure();
-        }
-    }
-
-    private void SaveQueue()
-    {
-        for (var i = 0; i < _queue.Count; i++)
-        {
-            Save(_queue[i], i);
+            _store.CountFailure();
         }
     }
 }

@@ -47,6 +47,12 @@ internal sealed partial class DownloadTable : IDisposable
     /// <summary>aria2's notification name and the gid, raised outside the lock after each change.</summary>
     public event Action<string, string>? Notified;
 
+    /// <summary>aria2's default for <c>max-download-result</c>.</summary>
+    public const int DefaultMaxDownloadResult = 1000;
+
+    /// <summary>Stopped downloads kept (aria2's <c>max-download-result</c>); the oldest past it are forgotten.</summary>
+    public int MaxDownloadResult { get; private set; } = DefaultMaxDownloadResult;
+
     /// <summary>Downloads that run at once (aria2's <c>max-concurrent-downloads</c>).</summary>
     public int MaxConcurrent { get; private set; }
 

@@ -19,6 +19,9 @@ internal sealed class ServedDownload(string gid, string url, IReadOnlyDictionary
     /// <summary>Its number in the engine's run once fed to it; 0 before.</summary>
     public long EngineId { get; set; }
 
+    /// <summary>The position last written to the journal (null: not written yet).</summary>
+    public long? SavedPosition { get; set; }
+
     /// <summary>Paused inside the engine (it keeps its name and goes on from its <c>.part</c> when resumed).</summary>
     public bool HeldByEngine { get; set; }
 

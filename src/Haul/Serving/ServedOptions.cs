@@ -36,6 +36,7 @@ internal static class ServedOptions
                     request = request with { Directory = Inside(url, value, outputDirectory) };
                     break;
                 case "out":
+                    NoControlCharacters(url, name, value);
                     if (OutPath.Problem(value) is { } problem)
                     {
                         throw Refused(url, name, problem);
@@ -126,6 +127,7 @@ internal static class ServedOptions
     /// <summary><paramref name="dir"/> as a folder below the output directory (null for the directory itself), or refused.</summary>
     public static string? Inside(string url, string dir, string outputDirectory)
     {
+        NoControlCharacters(url, "dir", dir);
         var root = Path.GetFullPath(outputDirectory);
         if (dir.Split(['/', '\\']).Any(part => part == ".."))
         {
@@ -155,6 +157,15 @@ internal static class ServedOptions
         }
 
         return relative;
+    }
+
+    /// <summary>A name with NUL, a line break or another control character names no file: refused before it reaches the file system.</summary>
+    private static void NoControlCharacters(string url, string name, string value)
+    {
+        if (value.Any(char.IsControl))
+        {
+            throw Refused(url, name, "it holds a control character");
+        }
     }
 
     private static InvalidUrlException Refused(string url, string name, string reason) =>

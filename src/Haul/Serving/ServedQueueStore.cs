@@ -41,29 +41,73 @@ internal sealed class ServedQueueStore : IDisposable
     }
 
     /// <summary>Writes one download's row; <paramref name="position"/> orders the waiting queue (and the stopped list).</summary>
-    public void Save(ServedDownload download, long position)
+    public void Save(ServedDownload download, long position) => SaveAll([(download, position)]);
+
+    /// <summary>Writes several rows in one transaction: all of them or none.</summary>
+    public void SaveAll(IReadOnlyList<(ServedDownload Download, long Position)> rows)
     {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         lock (_gate)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO served_downloads (gid, url, options, state, position, path, total, completed, error_kind, error_code, error_message)
-                VALUES ($gid, $url, $options, $state, $position, $path, $total, $completed, $kind, $code, $message)
-                ON CONFLICT(gid) DO UPDATE SET options = $options, state = $state, position = $position, path = $path,
-                    total = $total, completed = $completed, error_kind = $kind, error_code = $code, error_message = $message;
-                """;
-            command.Parameters.AddWithValue("$gid", download.Gid);
-            command.Parameters.AddWithValue("$url", download.Url);
-            command.Parameters.AddWithValue("$options", OptionsJson(download.Options));
-            command.Parameters.AddWithValue("$state", download.State.ToString());
-            command.Parameters.AddWithValue("$position", position);
-            command.Parameters.AddWithValue("$path", (object?)download.Path ?? DBNull.Value);
-            command.Parameters.AddWithValue("$total", download.TotalLength);
-            command.Parameters.AddWithValue("$completed", download.CompletedLength);
-            command.Parameters.AddWithValue("$kind", download.ErrorKind is { } kind ? kind.ToString() : DBNull.Value);
-            command.Parameters.AddWithValue("$code", download.ErrorCode);
-            command.Parameters.AddWithValue("$message", (object?)download.ErrorMessage ?? DBNull.Value);
-            command.ExecuteNonQuery();
+            using var transaction = _connection.BeginTransaction();
+            foreach (var (download, position) in rows)
+            {
+                Write(download, position, transaction);
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    private void Write(ServedDownload download, long position, Microsoft.Data.Sqlite.SqliteTransaction transaction)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO served_downloads (gid, url, options, state, position, path, total, completed, error_kind, error_code, error_message)
+            VALUES ($gid, $url, $options, $state, $position, $path, $total, $completed, $kind, $code, $message)
+            ON CONFLICT(gid) DO UPDATE SET options = $options, state = $state, position = $position, path = $path,
+                total = $total, completed = $completed, error_kind = $kind, error_code = $code, error_message = $message;
+            """;
+        command.Parameters.AddWithValue("$gid", download.Gid);
+        command.Parameters.AddWithValue("$url", download.Url);
+        command.Parameters.AddWithValue("$options", OptionsJson(download.Options));
+        command.Parameters.AddWithValue("$state", download.State.ToString());
+        command.Parameters.AddWithValue("$position", position);
+        command.Parameters.AddWithValue("$path", (object?)download.Path ?? DBNull.Value);
+        command.Parameters.AddWithValue("$total", download.TotalLength);
+        command.Parameters.AddWithValue("$completed", download.CompletedLength);
+        command.Parameters.AddWithValue("$kind", download.ErrorKind is { } kind ? kind.ToString() : DBNull.Value);
+        command.Parameters.AddWithValue("$code", download.ErrorCode);
+        command.Parameters.AddWithValue("$message", (object?)download.ErrorMessage ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Deletes the rows of <paramref name="gids"/> in one transaction.</summary>
+    public void DeleteAll(IReadOnlyList<string> gids)
+    {
+        if (gids.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            foreach (var gid in gids)
+            {
+                using var command = _connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "DELETE FROM served_downloads WHERE gid = $gid;";
+                command.Parameters.AddWithValue("$gid", gid);
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
         }
     }
 

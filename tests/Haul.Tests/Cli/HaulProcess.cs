@@ -93,6 +93,16 @@ public sealed partial class HaulProcess : IDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM, as a service manager stops a daemon.</summary>
+    public void Terminate()
+    {
+        const int sigterm = 15;
+        if (Kill(_process.Id, sigterm) != 0)
+        {
+            throw new InvalidOperationException($"kill(SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
     /// <summary>SIGKILL: no handler runs, nothing is flushed; what is on disk is all that survives.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);
 

@@ -64,6 +64,64 @@ public sealed class ServeRestartTests
     }
 
     [Fact]
+    public async Task Restart_AfterSigtermWithActiveAndPaused_BothResumeWithRangeAndPausedWaitsForUnpause()
+    {
+        using var temp = new TempDirectory();
+        await using var files = await LoopbackServer.StartAsync();
+        var big = RandomNumberGenerator.GetBytes(2 * 1024 * 1024);
+        var mid = RandomNumberGenerator.GetBytes(2 * 1024 * 1024);
+        const int Cut = 512 * 1024;
+        Func<Microsoft.AspNetCore.Http.HttpContext, int, Task> Held(byte[] content) => async (context, hit) =>
+        {
+            if (hit == 1)
+            {
+                LoopbackServer.StartReply(context, content.Length);
+                await files.WriteBodyAsync(context, content.AsMemory(0, Cut));
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
+            await files.ServeAsync(context, content);
+        };
+        files.Map("/big.bin", Held(big));
+        files.Map("/mid.bin", Held(mid));
+
+        string bigGid, midGid;
+        await using (var first = await ServeHost.StartProcessAsync(temp.Out, "-j", "2"))
+        {
+            using var rpc = new RpcClient(first.RpcUrl);
+            bigGid = await rpc.AddUriAsync(files.Url("/big.bin"));
+            midGid = await rpc.AddUriAsync(files.Url("/mid.bin"));
+            await Eventually.FileReachesAsync(Path.Combine(temp.Out, "big.bin.part"), Cut);
+            await Eventually.FileReachesAsync(Path.Combine(temp.Out, "mid.bin.part"), Cut);
+            await rpc.ResultAsync("aria2.pause", midGid);
+            await rpc.WaitForStatusAsync(midGid, "paused");
+
+            first.Process!.Terminate();
+            (await first.Process.WaitForExitAsync()).ShouldBe(130);
+        }
+
+        await using var second = await ServeHost.StartProcessAsync(temp.Out, "-j", "2");
+        using var again = new RpcClient(second.RpcUrl);
+        await again.WaitForStatusAsync(bigGid, "complete");
+        (await again.StatusAsync(midGid)).ShouldBe("paused");
+        files.Hits("/mid.bin").ShouldBe(1);
+        await again.ResultAsync("aria2.unpause", midGid);
+        await again.WaitForStatusAsync(midGid, "complete");
+
+        ServeDownloadTests.Sha256(Path.Combine(temp.Out, "big.bin")).ShouldBe(ServeDownloadTests.Sha256(big));
+        ServeDownloadTests.Sha256(Path.Combine(temp.Out, "mid.bin")).ShouldBe(ServeDownloadTests.Sha256(mid));
+        foreach (var path in new[] { "/big.bin", "/mid.bin" })
+        {
+            var ranges = files.Requests.Where(request => request.Path == path).Select(request => request.Range).ToList();
+            ranges.Count.ShouldBe(2);
+            ranges[1].ShouldNotBeNull().ShouldStartWith("bytes=");
+            ranges[1].ShouldNotBe("bytes=0-");
+        }
+    }
+
+    [Fact]
     public async Task Stop_CtrlC_ExitsWith130AndKeepsThePart()
     {
         using var temp = new TempDirectory();

@@ -200,7 +200,7 @@ public sealed class ServeSecurityTests
     }
 
     /// <summary>Sends raw bytes and reads what comes back until the server closes or a minute passes.</summary>
-    private static async Task<string> RawAsync(int port, string request)
+    internal static async Task<string> RawAsync(int port, string request)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, port);
