@@ -39,6 +39,9 @@ internal sealed class BodySink : IAsyncDisposable
     /// <summary>The file position where the body ends, when its length was announced.</summary>
     private readonly long? _end;
 
+    /// <summary>The current buffer is lent to a read that may still be running: it never goes back to the pool.</summary>
+    private bool _abandoned;
+
     public BodySink(SafeFileHandle file, long offset, BodyDigest digest, int firstSize, int largeSize, ArrayPool<byte>? pool = null, long? end = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(firstSize, 1);
@@ -127,10 +130,17 @@ internal sealed class BodySink : IAsyncDisposable
         _start = _filled;
     }
 
-    /// <summary>Waits for the hasher to pass every byte written and gives every buffer back: the digest then covers exactly the bytes written.</summary>
+    /// <summary>
+    /// Marks the current buffer as still in the hands of a read that was left running (a write
+    /// failed while it waited): disposing then leaves it to the garbage collector instead of the
+    /// pool, where another transfer could rent it while the socket still fills it.
+    /// </summary>
+    public void Abandon() => _abandoned = true;
+
+    /// <summary>Waits for the hasher to pass every byte written and gives every buffer back (an abandoned one excepted): the digest then covers exactly the bytes written.</summary>
     public async ValueTask DisposeAsync()
     {
-        var buffer = _buffer;
+        var buffer = _abandoned ? null : _buffer;
         _buffer = null;
         if (_offPath is { } offPath)
         {

@@ -23,6 +23,9 @@ internal sealed partial class ResumableTransfer
     /// <summary>The largest receive buffer: fewer reads, writes and hand-offs per byte on a fast stream.</summary>
     internal const int LargeReceiveBuffer = 512 * 1024;
 
+    /// <summary>Where receive buffers come from; tests put a recording pool here.</summary>
+    internal ArrayPool<byte> ReceivePool { get; init; } = ArrayPool<byte>.Shared;
+
     /// <summary>
     /// Streams the body into the file from <paramref name="offset"/>; returns the bytes received.
     /// What arrives is gathered in a pooled buffer and written when the buffer is full, the body
@@ -43,7 +46,7 @@ internal sealed partial class ResumableTransfer
         // Every body starts small, an announced large one too: with many in flight each reads
         // less at a time, and its buffer stays as small as its reads.
         var first = Math.Min(options.BufferSize, FirstReceiveBuffer);
-        var sink = new BodySink(file, offset, state.Digest, first, large, end: offset + response.Content.Headers.ContentLength);
+        var sink = new BodySink(file, offset, state.Digest, first, large, ReceivePool, end: offset + response.Content.Headers.ContentLength);
         await using (sink.ConfigureAwait(false))
         {
             var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
@@ -110,7 +113,11 @@ internal sealed partial class ResumableTransfer
         }
     }
 
-    /// <summary>Writes what <paramref name="sink"/> gathered while a read is under way; a failed write leaves the read to be observed, not lost.</summary>
+    /// <summary>
+    /// Writes what <paramref name="sink"/> gathered while a read is under way. A failed write
+    /// leaves the read running into the sink's buffer: the buffer is abandoned (never pooled
+    /// again) and the read observed, not lost.
+    /// </summary>
     private async ValueTask WriteWhileReadingAsync(TransferState state, BodySink sink, ValueTask<int> reading, CancellationToken cancellationToken)
     {
         try
@@ -119,6 +126,7 @@ internal sealed partial class ResumableTransfer
         }
         catch
         {
+            sink.Abandon();
             _ = reading.AsTask().ContinueWith(static read => _ = read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
