@@ -95,6 +95,7 @@ internal sealed partial class ResumableTransfer
                     if (read == 0)
                     {
                         await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
+                        await sink.CompleteAsync().ConfigureAwait(false);
                         return sink.Written - offset;
                     }
 
