@@ -41,7 +41,6 @@ internal sealed partial class ResumableTransfer
         CancellationToken token,
         CancellationToken cancellationToken)
     {
-        var limit = Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, SharedRateLimit?.ChunkLimit ?? int.MaxValue);
         var large = Math.Max(options.BufferSize, LargeReceiveBuffer);
         // Every body starts small, an announced large one too: with many in flight each reads
         // less at a time, and its buffer stays as small as its reads.
@@ -60,7 +59,8 @@ internal sealed partial class ResumableTransfer
                     }
 
                     var space = await StoreAsync(state, sink.NextSpaceAsync(cancellationToken)).ConfigureAwait(false);
-                    var want = Math.Min(limit, space.Length);
+                    // Asked anew each read: the overall limit may change while the body streams.
+                    var want = Math.Min(ChunkLimit(state), space.Length);
                     await ThrottleAsync(state, want, cancellationToken).ConfigureAwait(false);
                     idle.CancelAfter(options.IdleTimeout);
                     int read;
@@ -168,8 +168,11 @@ internal sealed partial class ResumableTransfer
     }
 
     /// <summary>How much one read asks for: the buffer, or less when a rate limit wants small steps.</summary>
-    private int ReadSize(TransferState state) =>
-        Math.Min(options.BufferSize, Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, SharedRateLimit?.ChunkLimit ?? int.MaxValue));
+    private int ReadSize(TransferState state) => Math.Min(options.BufferSize, ChunkLimit(state));
+
+    /// <summary>The most one read may ask for under the limits in force now.</summary>
+    private int ChunkLimit(TransferState state) =>
+        Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, SharedRateLimit?.ChunkLimit ?? int.MaxValue);
 
     /// <summary>Gives back to the limits what a read asked for but did not bring.</summary>
     private void Unthrottle(TransferState state, int unused)
