@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Haul.Errors;
 
@@ -7,6 +8,9 @@ namespace Haul.Datasets;
 
 internal sealed partial class DatasetPipeline
 {
+    /// <summary>The first failure of a processing worker in this run (a bug, not a bad picture): preferred over the stop it causes.</summary>
+    private ExceptionDispatchInfo? _workerFailure;
+
     /// <summary>
     /// Fetches the samples of every shard not yet complete and has their pictures processed; each
     /// sample, and each shard's start, finishes its item in the window. A failure here stops the run.
@@ -53,6 +57,9 @@ internal sealed partial class DatasetPipeline
             await stop.CancelAsync().ConfigureAwait(false);
             // Never leave a picture being decoded behind: the workers end on the stop.
             await Task.WhenAll(workers).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+
+            // The fetch loop may only have seen the stop a worker's failure caused: that failure is the run's error.
+            Volatile.Read(ref _workerFailure)?.Throw();
             throw;
         }
     }
@@ -110,6 +117,7 @@ internal sealed partial class DatasetPipeline
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            Interlocked.CompareExchange(ref _workerFailure, ExceptionDispatchInfo.Capture(ex), null);
             await stop.CancelAsync().ConfigureAwait(false);
             throw;
         }

@@ -81,6 +81,8 @@ internal sealed partial class DatasetPipeline : IDisposable
     /// <summary>Runs the overlapping stages over <paramref name="shards"/>; with <paramref name="rebuildComplete"/> a complete shard is built again, not skipped.</summary>
     private async Task<DatasetRunSummary> RunShardsAsync(Func<CancellationToken, IAsyncEnumerable<DatasetShard>> shards, bool rebuildComplete, CancellationToken cancellationToken)
     {
+        _workerFailure = null;
+
         // The window holds every download in flight, or admission would cap the engine's concurrency.
         using var window = new DatasetReorderWindow<WindowItem>(WindowSize);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -39,6 +39,12 @@ internal sealed class BodySink : IAsyncDisposable
     /// <summary>The file position where the body ends, when its length was announced.</summary>
     private readonly long? _end;
 
+    /// <summary>The current buffer is lent to a read that may still be running: it never goes back to the pool.</summary>
+    private bool _abandoned;
+
+    /// <summary>What stopped the hasher, kept when it is disposed.</summary>
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _hashFault;
+
     public BodySink(SafeFileHandle file, long offset, BodyDigest digest, int firstSize, int largeSize, ArrayPool<byte>? pool = null, long? end = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(firstSize, 1);
@@ -113,6 +119,7 @@ internal sealed class BodySink : IAsyncDisposable
         }
 
         var buffer = _buffer!;
+        _offPath?.ThrowIfFaulted();
         RandomAccess.Write(_file, buffer.AsSpan(_start, length), _position);
         if (_offPath is { } offPath)
         {
@@ -127,19 +134,42 @@ internal sealed class BodySink : IAsyncDisposable
         _start = _filled;
     }
 
-    /// <summary>Waits for the hasher to pass every byte written and gives every buffer back: the digest then covers exactly the bytes written.</summary>
+    /// <summary>
+    /// Marks the current buffer as still in the hands of a read that was left running (a write
+    /// failed while it waited): disposing then leaves it to the garbage collector instead of the
+    /// pool, where another transfer could rent it while the socket still fills it.
+    /// </summary>
+    public void Abandon() => _abandoned = true;
+
+    /// <summary>
+    /// The body is all written: waits for the hasher to pass every byte and throws what stopped
+    /// it, if anything did (the digest would miss bytes on disk).
+    /// </summary>
+    public async ValueTask CompleteAsync()
+    {
+        await DisposeAsync().ConfigureAwait(false);
+        _hashFault?.Throw();
+    }
+
+    /// <summary>
+    /// Waits for the hasher to pass every byte written and gives every buffer back (an abandoned one
+    /// excepted): the digest then covers exactly the bytes written. It never throws the hasher's
+    /// failure, which would replace an error already on its way; <see cref="CompleteAsync"/> does.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        var buffer = _buffer;
+        var buffer = _abandoned ? null : _buffer;
         _buffer = null;
         if (_offPath is { } offPath)
         {
+            _offPath = null;
             if (buffer is not null)
             {
                 offPath.Release(buffer);
             }
 
             await offPath.DisposeAsync().ConfigureAwait(false);
+            _hashFault = offPath.Fault;
         }
         else if (buffer is not null)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 
 namespace Haul.Transfer;
@@ -19,6 +20,11 @@ internal sealed class OffPathDigest : IAsyncDisposable
     private readonly Channel<Region> _regions = Channel.CreateUnbounded<Region>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Task _hashing;
 
+    /// <summary>Completes when the hasher fails: a receiver waiting for a buffer must not wait for one that never comes back.</summary>
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ExceptionDispatchInfo? _fault;
+
     public OffPathDigest(BodyDigest digest, ArrayPool<byte> pool, int maxBuffers)
     {
         _digest = digest;
@@ -27,8 +33,28 @@ internal sealed class OffPathDigest : IAsyncDisposable
         _hashing = Task.Run(HashAsync);
     }
 
-    /// <summary>Waits until one more buffer may be taken from the pool; the buffer is owed back through <see cref="Release"/>.</summary>
-    public Task AcquireAsync(CancellationToken cancellationToken) => _buffers.WaitAsync(cancellationToken);
+    /// <summary>What stopped the hasher, if anything did: the digest then misses regions.</summary>
+    public ExceptionDispatchInfo? Fault => Volatile.Read(ref _fault);
+
+    /// <summary>
+    /// Waits until one more buffer may be taken from the pool; the buffer is owed back through
+    /// <see cref="Release"/>. Throws the hasher's failure instead of waiting for a buffer it will never give back.
+    /// </summary>
+    public async Task AcquireAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFaulted();
+        var waiting = _buffers.WaitAsync(cancellationToken);
+        if (!waiting.IsCompleted)
+        {
+            await Task.WhenAny(waiting, _failed.Task).ConfigureAwait(false);
+        }
+
+        ThrowIfFaulted();
+        await waiting.ConfigureAwait(false);
+    }
+
+    /// <summary>Throws what stopped the hasher, if it stopped: nothing more is worth writing then.</summary>
+    public void ThrowIfFaulted() => Fault?.Throw();
 
     /// <summary>Hands over a region that is on disk; its buffer must stay untouched there until released.</summary>
     public void Hash(byte[] buffer, int start, int length) => _regions.Writer.TryWrite(new Region(buffer, start, length, Release: false));
@@ -36,7 +62,11 @@ internal sealed class OffPathDigest : IAsyncDisposable
     /// <summary>Gives the buffer back to the pool once every region handed over before this is hashed.</summary>
     public void Release(byte[] buffer) => _regions.Writer.TryWrite(new Region(buffer, 0, 0, Release: true));
 
-    /// <summary>Waits for the hasher to pass everything handed over: the digest then covers every region, and every released buffer is back.</summary>
+    /// <summary>
+    /// Waits for the hasher to pass everything handed over: the digest then covers every region,
+    /// and every released buffer is back. It never throws the hasher's failure (that would replace
+    /// an error already on its way); <see cref="Fault"/> holds it.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _regions.Writer.TryComplete();
@@ -47,21 +77,30 @@ internal sealed class OffPathDigest : IAsyncDisposable
     private async Task HashAsync()
     {
         var reader = _regions.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            while (reader.TryRead(out var region))
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                if (region.Length > 0)
+                while (reader.TryRead(out var region))
                 {
-                    _digest.Append(region.Buffer.AsSpan(region.Start, region.Length));
-                }
+                    if (region.Length > 0)
+                    {
+                        _digest.Append(region.Buffer.AsSpan(region.Start, region.Length));
+                    }
 
-                if (region.Release)
-                {
-                    _pool.Return(region.Buffer);
-                    _buffers.Release();
+                    if (region.Release)
+                    {
+                        _pool.Return(region.Buffer);
+                        _buffers.Release();
+                    }
                 }
             }
+        }
+        catch (Exception ex)
+        {
+            // Kept for the receiver, which throws it at its next step; the buffers still out are left to the GC.
+            Volatile.Write(ref _fault, ExceptionDispatchInfo.Capture(ex));
+            _failed.TrySetResult();
         }
     }
 

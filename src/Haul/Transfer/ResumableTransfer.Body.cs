@@ -23,6 +23,9 @@ internal sealed partial class ResumableTransfer
     /// <summary>The largest receive buffer: fewer reads, writes and hand-offs per byte on a fast stream.</summary>
     internal const int LargeReceiveBuffer = 512 * 1024;
 
+    /// <summary>Where receive buffers come from; tests put a recording pool here.</summary>
+    internal ArrayPool<byte> ReceivePool { get; init; } = ArrayPool<byte>.Shared;
+
     /// <summary>
     /// Streams the body into the file from <paramref name="offset"/>; returns the bytes received.
     /// What arrives is gathered in a pooled buffer and written when the buffer is full, the body
@@ -38,12 +41,11 @@ internal sealed partial class ResumableTransfer
         CancellationToken token,
         CancellationToken cancellationToken)
     {
-        var limit = Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, SharedRateLimit?.ChunkLimit ?? int.MaxValue);
         var large = Math.Max(options.BufferSize, LargeReceiveBuffer);
         // Every body starts small, an announced large one too: with many in flight each reads
         // less at a time, and its buffer stays as small as its reads.
         var first = Math.Min(options.BufferSize, FirstReceiveBuffer);
-        var sink = new BodySink(file, offset, state.Digest, first, large, end: offset + response.Content.Headers.ContentLength);
+        var sink = new BodySink(file, offset, state.Digest, first, large, ReceivePool, end: offset + response.Content.Headers.ContentLength);
         await using (sink.ConfigureAwait(false))
         {
             var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
@@ -57,7 +59,8 @@ internal sealed partial class ResumableTransfer
                     }
 
                     var space = await StoreAsync(state, sink.NextSpaceAsync(cancellationToken)).ConfigureAwait(false);
-                    var want = Math.Min(limit, space.Length);
+                    // Asked anew each read: the overall limit may change while the body streams.
+                    var want = Math.Min(ChunkLimit(state), space.Length);
                     await ThrottleAsync(state, want, cancellationToken).ConfigureAwait(false);
                     idle.CancelAfter(options.IdleTimeout);
                     int read;
@@ -92,6 +95,7 @@ internal sealed partial class ResumableTransfer
                     if (read == 0)
                     {
                         await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
+                        await sink.CompleteAsync().ConfigureAwait(false);
                         return sink.Written - offset;
                     }
 
@@ -110,7 +114,11 @@ internal sealed partial class ResumableTransfer
         }
     }
 
-    /// <summary>Writes what <paramref name="sink"/> gathered while a read is under way; a failed write leaves the read to be observed, not lost.</summary>
+    /// <summary>
+    /// Writes what <paramref name="sink"/> gathered while a read is under way. A failed write
+    /// leaves the read running into the sink's buffer: the buffer is abandoned (never pooled
+    /// again) and the read observed, not lost.
+    /// </summary>
     private async ValueTask WriteWhileReadingAsync(TransferState state, BodySink sink, ValueTask<int> reading, CancellationToken cancellationToken)
     {
         try
@@ -119,6 +127,7 @@ internal sealed partial class ResumableTransfer
         }
         catch
         {
+            sink.Abandon();
             _ = reading.AsTask().ContinueWith(static read => _ = read.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
@@ -159,8 +168,11 @@ internal sealed partial class ResumableTransfer
     }
 
     /// <summary>How much one read asks for: the buffer, or less when a rate limit wants small steps.</summary>
-    private int ReadSize(TransferState state) =>
-        Math.Min(options.BufferSize, Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, SharedRateLimit?.ChunkLimit ?? int.MaxValue));
+    private int ReadSize(TransferState state) => Math.Min(options.BufferSize, ChunkLimit(state));
+
+    /// <summary>The most one read may ask for under the limits in force now.</summary>
+    private int ChunkLimit(TransferState state) =>
+        Math.Min(state.RateLimit?.ChunkLimit ?? int.MaxValue, SharedRateLimit?.ChunkLimit ?? int.MaxValue);
 
     /// <summary>Gives back to the limits what a read asked for but did not bring.</summary>
     private void Unthrottle(TransferState state, int unused)

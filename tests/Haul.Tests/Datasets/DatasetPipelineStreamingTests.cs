@@ -145,6 +145,31 @@ public sealed class DatasetPipelineStreamingTests
         File.Exists(Path.Combine(temp.Out, "00001_stats.json")).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task RunAsync_ProcessorBugOnOneSample_RunFailsWithThatErrorNotACancellationAndNoShardUnderAFinalName()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        using var temp = new TempDirectory();
+        var picture = TestImages.Solid(64, 48, ".jpg", 10, 200, 10);
+        for (var i = 0; i < 50; i++)
+        {
+            server.MapFile($"/p{i}.jpg", picture);
+        }
+
+        // A bug, not a bad picture: not a HaulException.
+        var processor = new ThrowingProcessor(new VipsImageProcessor(Resize), "/p5.jpg");
+        using var pipeline = new DatasetPipeline(Options(temp.Out, samplesPerShard: 10, maxConcurrent: 4), processor);
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => pipeline.RunAsync(Samples(server, 50).ToAsyncEnumerable(), TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
+
+        error.Message.ShouldBe(ThrowingProcessor.Message);
+        Directory.Exists(temp.Out).ShouldBeTrue();
+        Directory.EnumerateFiles(temp.Out, "*", SearchOption.AllDirectories)
+            .Where(path => path.EndsWith(".tar", StringComparison.Ordinal) || path.EndsWith(".parquet", StringComparison.Ordinal) || path.EndsWith("_stats.json", StringComparison.Ordinal))
+            .ShouldBeEmpty();
+    }
+
     private static DatasetRunOptions Options(string folder, int samplesPerShard, int maxConcurrent) => new()
     {
         OutputFolder = folder,
@@ -172,6 +197,14 @@ public sealed class DatasetPipelineStreamingTests
     }
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private sealed class ThrowingProcessor(IImageProcessor inner, string brokenPath) : IImageProcessor
+    {
+        public const string Message = "The processor broke on picture 5.";
+
+        public ProcessedImage Process(byte[] data, string url) =>
+            url.EndsWith(brokenPath, StringComparison.Ordinal) ? throw new InvalidOperationException(Message) : inner.Process(data, url);
+    }
 
     private sealed class BrokenProcessor(IImageProcessor inner, string brokenPath) : IImageProcessor
     {

@@ -204,6 +204,67 @@ public sealed class BodySinkTests
         }
     }
 
+    [Fact]
+    public async Task NextSpace_HasherFailsOnTheThirdRegion_ThrowsItsErrorInsteadOfWaitingForABuffer()
+    {
+        using var temp = new TempDirectory();
+        using var digest = new BodyDigest(null);
+        var pool = new FailingPool(failOnReturn: 3);
+        using var file = File.OpenHandle(Path.Combine(temp.Root, "hasher.part"), FileMode.Create, FileAccess.ReadWrite);
+        var sink = new BodySink(file, 0, digest, 1000, 1000, pool);
+        await using (sink)
+        {
+            sink.HashesOffPath.ShouldBeTrue();
+            var feeding = Task.Run(async () =>
+            {
+                // Far more buffers than the hasher may have out: the receiver must wait on it, and it never gives the third back.
+                for (var i = 0; i < 100; i++)
+                {
+                    var space = await sink.NextSpaceAsync(TestContext.Current.CancellationToken);
+                    sink.Advance(space.Length);
+                }
+            }, TestContext.Current.CancellationToken);
+
+            var error = await Should.ThrowAsync<InvalidOperationException>(() => feeding.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
+            error.Message.ShouldBe(FailingPool.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Complete_HasherFailsOnTheLastBuffer_ThrowsItsErrorWhileDisposeDoesNot()
+    {
+        using var temp = new TempDirectory();
+        using var digest = new BodyDigest(null);
+        var body = TestData.Bytes(1500, seed: 76);
+        using var file = File.OpenHandle(Path.Combine(temp.Root, "last.part"), FileMode.Create, FileAccess.ReadWrite);
+
+        // Two buffers: the first goes back while the body streams, the second when it completes, and that one fails.
+        var completing = new BodySink(file, 0, digest, 1000, 1000, new FailingPool(failOnReturn: 2));
+        await Feed(completing, body);
+        var error = await Should.ThrowAsync<InvalidOperationException>(async () => await completing.CompleteAsync());
+        error.Message.ShouldBe(FailingPool.Message);
+
+        // Disposing alone, as on the way out of another error, never throws it over that error.
+        using var other = new BodyDigest(null);
+        var disposing = new BodySink(file, 0, other, 1000, 1000, new FailingPool(failOnReturn: 2));
+        await Feed(disposing, body);
+        await disposing.DisposeAsync();
+
+        static async Task Feed(BodySink sink, byte[] body)
+        {
+            for (var at = 0; at < body.Length;)
+            {
+                var space = await sink.NextSpaceAsync(TestContext.Current.CancellationToken);
+                var take = Math.Min(space.Length, body.Length - at);
+                body.AsSpan(at, take).CopyTo(space.Span);
+                sink.Advance(take);
+                at += take;
+            }
+
+            sink.Write();
+        }
+    }
+
     /// <summary>Feeds <paramref name="body"/> through <paramref name="sink"/> in reads of random sizes, writing now and then as a read would wait.</summary>
     private static async Task FeedAsync(BodySink sink, byte[] body, Random random)
     {
@@ -224,6 +285,24 @@ public sealed class BodySinkTests
 
             sink.Write();
             sink.HasUnwritten.ShouldBeFalse();
+        }
+    }
+
+    /// <summary>An array pool whose <paramref name="failOnReturn"/>th return throws, as a bug on the hasher's thread would.</summary>
+    private sealed class FailingPool(int failOnReturn) : ArrayPool<byte>
+    {
+        public const string Message = "The pool broke on a return.";
+
+        private int _returns;
+
+        public override byte[] Rent(int minimumLength) => new byte[minimumLength];
+
+        public override void Return(byte[] array, bool clearArray = false)
+        {
+            if (Interlocked.Increment(ref _returns) == failOnReturn)
+            {
+                throw new InvalidOperationException(Message);
+            }
         }
     }
 
