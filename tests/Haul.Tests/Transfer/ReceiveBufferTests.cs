@@ -26,12 +26,12 @@ public sealed class ReceiveBufferTests
         using var client = new HttpClient(new BodyHandler(body));
         var tracker = new ProgressTracker(TimeProvider.System);
         var names = new NameReservations();
-        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, null, null, null, null, TimeProvider.System)
+        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, null, null, null, TimeProvider.System)
         {
             ReceivePool = pool,
         };
         using var actions = new ActionPipeline([], concurrency: 1);
-        var scheduler = new DownloadScheduler(options, new DownloadPlanner(options, names, null, null), transfer, actions, null, null, tracker, TimeProvider.System);
+        var scheduler = new DownloadScheduler(options, new DownloadPlanner(options, names, null), transfer, actions, null, tracker, TimeProvider.System);
 
         // The read left pending cancels the run: the write made while it waits (the one that
         // passes the metadata threshold) fails, and the transfer unwinds with the read running.
@@ -65,9 +65,9 @@ public sealed class ReceiveBufferTests
         using var client = new HttpClient(new BodyHandler(body, content.Length));
         var tracker = new ProgressTracker(TimeProvider.System);
         var names = new NameReservations();
-        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, null, null, null, null, TimeProvider.System, rateDial: dial);
+        var transfer = new ResumableTransfer(client, options, new RetryPolicy(options), names, tracker, null, null, null, TimeProvider.System, rateDial: dial);
         using var actions = new ActionPipeline([], concurrency: 1);
-        var scheduler = new DownloadScheduler(options, new DownloadPlanner(options, names, null, null), transfer, actions, null, null, tracker, TimeProvider.System);
+        var scheduler = new DownloadScheduler(options, new DownloadPlanner(options, names, null), transfer, actions, null, tracker, TimeProvider.System);
 
         // A read that asks for more than the bucket holds waits on the fake clock, which only reads move: it would never end.
         var results = new List<DownloadResult>();
