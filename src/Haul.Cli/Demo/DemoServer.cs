@@ -70,7 +70,7 @@ internal sealed class DemoServer : IAsyncDisposable
                 var filled = 0;
                 while (true)
                 {
-                    var (head, used) = await ReadHeadAsync(stream, buffer, filled, token);
+                    var (head, used) = await HttpHeadReader.ReadAsync(stream, buffer, filled, token);
                     if (head < 0)
                     {
                         if (used == MaxHead)
@@ -112,34 +112,6 @@ internal sealed class DemoServer : IAsyncDisposable
             {
                 // The client went away or the server stops: nothing to answer.
             }
-        }
-    }
-
-    /// <summary>Reads until a blank line; the head's length (without it) and the bytes in the buffer, or -1 at end of stream or when it does not fit.</summary>
-    private static async Task<(int Head, int Used)> ReadHeadAsync(NetworkStream stream, byte[] buffer, int filled, CancellationToken token)
-    {
-        var searched = 0;
-        while (true)
-        {
-            var end = buffer.AsSpan(searched, filled - searched).IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
-            {
-                return (searched + end, filled);
-            }
-
-            searched = Math.Max(0, filled - 3);
-            if (filled == buffer.Length)
-            {
-                return (-1, filled);
-            }
-
-            var read = await stream.ReadAsync(buffer.AsMemory(filled), token);
-            if (read == 0)
-            {
-                return (-1, filled);
-            }
-
-            filled += read;
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed partial class RpcServer
                     using (var headTimer = CancellationTokenSource.CreateLinkedTokenSource(token))
                     {
                         headTimer.CancelAfter(HeadTimeout);
-                        (head, used) = await ReadHeadAsync(stream, buffer, filled, headTimer.Token);
+                        (head, used) = await HttpHeadReader.ReadAsync(stream, buffer, filled, headTimer.Token);
                     }
 
                     if (head < 0)
@@ -198,34 +198,6 @@ internal sealed partial class RpcServer
     {
         var name = host.StartsWith('[') ? host[..(host.IndexOf(']', StringComparison.Ordinal) + 1)] : host.Split(':')[0];
         return name is "127.0.0.1" or "localhost" or "[::1]";
-    }
-
-    /// <summary>Reads until a blank line; the head's length (without it) and the bytes in the buffer, or -1 at end of stream or when it does not fit.</summary>
-    private static async Task<(int Head, int Used)> ReadHeadAsync(NetworkStream stream, byte[] buffer, int filled, CancellationToken token)
-    {
-        var searched = 0;
-        while (true)
-        {
-            var end = buffer.AsSpan(searched, filled - searched).IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
-            {
-                return (searched + end, filled);
-            }
-
-            searched = Math.Max(0, filled - 3);
-            if (filled == buffer.Length)
-            {
-                return (-1, filled);
-            }
-
-            var read = await stream.ReadAsync(buffer.AsMemory(filled), token);
-            if (read == 0)
-            {
-                return (-1, filled);
-            }
-
-            filled += read;
-        }
     }
 
     private static async Task WriteAsync(NetworkStream stream, HttpReply reply, bool keepAlive, CancellationToken token, bool head = false)
