@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using System.Formats.Tar;
-using System.Security.Cryptography;
 using Haul.Datasets;
 using Haul.Tests.EndToEnd;
 using NetVips;
+
+using static Haul.Tests.Datasets.DatasetOutput;
 
 namespace Haul.Tests.Datasets;
 
@@ -180,23 +180,6 @@ public sealed class DatasetPipelineStreamingTests
 
     private static List<DatasetSample> Samples(LoopbackServer server, int count) =>
         [.. Enumerable.Range(0, count).Select(i => new DatasetSample(0, i, server.Url($"/p{i}.jpg"), $"picture {i}", []))];
-
-    private static List<(string Name, byte[] Content)> ReadTar(string path)
-    {
-        var members = new List<(string, byte[])>();
-        using var stream = File.OpenRead(path);
-        using var tar = new TarReader(stream);
-        while (tar.GetNextEntry() is { } entry)
-        {
-            using var content = new MemoryStream();
-            entry.DataStream?.CopyTo(content);
-            members.Add((entry.Name, content.ToArray()));
-        }
-
-        return members;
-    }
-
-    private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     private sealed class ThrowingProcessor(IImageProcessor inner, string brokenPath) : IImageProcessor
     {

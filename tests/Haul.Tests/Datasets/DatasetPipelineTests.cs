@@ -1,12 +1,11 @@
-using System.Formats.Tar;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Haul.Datasets;
 using Haul.Tests.EndToEnd;
-using NetVips;
 using Parquet;
 using Parquet.Schema;
+
+using static Haul.Tests.Datasets.DatasetOutput;
 
 namespace Haul.Tests.Datasets;
 
@@ -204,43 +203,4 @@ public sealed class DatasetPipelineTests
         var captions = new[] { "a red photo", "gone", "grey", "broken", null, null, null, null, null, null, null, "last, é" };
         return [.. urls.Select((url, i) => new DatasetSample(0, i, server.Url(url), captions[i], [new("licence", $"cc-{i}")]))];
     }
-
-    private static List<(string Name, byte[] Content)> ReadTar(string path)
-    {
-        var members = new List<(string, byte[])>();
-        using var stream = File.OpenRead(path);
-        using var tar = new TarReader(stream);
-        while (tar.GetNextEntry() is { } entry)
-        {
-            using var content = new MemoryStream();
-            entry.DataStream?.CopyTo(content);
-            members.Add((entry.Name, content.ToArray()));
-        }
-
-        return members;
-    }
-
-    private static async Task<Dictionary<string, string?[]>> ReadParquetAsync(string path)
-    {
-        await using var stream = File.OpenRead(path);
-        await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
-        using var group = reader.OpenRowGroupReader(0);
-        var columns = new Dictionary<string, string?[]>(StringComparer.Ordinal);
-        foreach (var field in reader.Schema.GetDataFields().Where(f => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>)))
-        {
-            var values = new string?[group.RowCount];
-            await group.ReadAsync(field, values.AsMemory()!, null, TestContext.Current.CancellationToken);
-            columns[field.Name] = values;
-        }
-
-        return columns;
-    }
-
-    private static (int Width, int Height) Size(byte[] picture)
-    {
-        using var image = Image.NewFromBuffer(picture);
-        return (image.Width, image.Height);
-    }
-
-    private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -1,13 +1,12 @@
-using System.Formats.Tar;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Haul.Datasets;
 using Haul.Tests.Cli;
 using Haul.Tests.EndToEnd;
 using Microsoft.AspNetCore.Http;
-using NetVips;
 using Parquet;
+
+using static Haul.Tests.Datasets.DatasetOutput;
 
 namespace Haul.Tests.Datasets;
 
@@ -455,46 +454,7 @@ public sealed class DatasetRetryTests
         }
     }
 
-    private static List<(string Name, byte[] Content)> ReadTar(string path)
-    {
-        var members = new List<(string, byte[])>();
-        using var stream = File.OpenRead(path);
-        using var tar = new TarReader(stream);
-        while (tar.GetNextEntry() is { } entry)
-        {
-            using var content = new MemoryStream();
-            entry.DataStream?.CopyTo(content);
-            members.Add((entry.Name, content.ToArray()));
-        }
-
-        return members;
-    }
-
-    private static async Task<Dictionary<string, string?[]>> ReadParquetAsync(string path)
-    {
-        await using var stream = File.OpenRead(path);
-        await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
-        using var group = reader.OpenRowGroupReader(0);
-        var columns = new Dictionary<string, string?[]>(StringComparer.Ordinal);
-        foreach (var field in reader.Schema.GetDataFields().Where(f => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>)))
-        {
-            var values = new string?[group.RowCount];
-            await group.ReadAsync(field, values.AsMemory()!, null, TestContext.Current.CancellationToken);
-            columns[field.Name] = values;
-        }
-
-        return columns;
-    }
-
-    private static (int Width, int Height) Size(byte[] picture)
-    {
-        using var image = Image.NewFromBuffer(picture);
-        return (image.Width, image.Height);
-    }
-
     /// <summary>A shard's member names, with the SHA-256 of each picture.</summary>
     private static string[] Pictures(List<(string Name, byte[] Content)> members) =>
         [.. members.Select(m => m.Name.EndsWith(".jpg", StringComparison.Ordinal) ? $"{m.Name} {Sha(m.Content)}" : m.Name)];
-
-    private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }
