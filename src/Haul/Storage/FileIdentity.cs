@@ -14,20 +14,37 @@ internal static partial class FileIdentity
     private const int AtCurrentDirectory = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const int AtEmptyPath = 0x1000;
+    private const uint StatxType = 0x1;
     private const uint StatxIno = 0x100;
+    private const uint StatxSize = 0x200;
     private const int BufferSize = 256;
 
-    // Offsets in struct statx: stx_ino at 32, stx_dev_major at 136, stx_dev_minor at 140.
+    // Offsets in struct statx: stx_mask at 0, stx_mode at 28, stx_ino at 32, stx_size at 40,
+    // stx_dev_major at 136, stx_dev_minor at 140.
+    private const int MaskOffset = 0;
+    private const int ModeOffset = 28;
     private const int InodeOffset = 32;
+    private const int SizeOffset = 40;
     private const int DeviceOffset = 136;
+
+    // The file type bits of st_mode (S_IFMT) and the types told apart here.
+    private const int TypeMask = 0xF000;
+    private const int TypeLink = 0xA000;
+    private const int TypeDirectory = 0x4000;
 
     private static volatile bool s_unsupported = !OperatingSystem.IsLinux();
 
     /// <summary>The identity of the entry at <paramref name="path"/> itself (a link is not followed); null when unknown or absent.</summary>
-    public static (ulong Device, ulong Inode)? OfPath(string path) => Query(AtCurrentDirectory, path, AtSymlinkNoFollow);
+    public static (ulong Device, ulong Inode)? OfPath(string path) => Query(AtCurrentDirectory, path, AtSymlinkNoFollow) is { } status ? (status.Device, status.Inode) : null;
 
     /// <summary>The identity of the file <paramref name="handle"/> has open; null when unknown.</summary>
-    public static (ulong Device, ulong Inode)? Of(SafeFileHandle handle)
+    public static (ulong Device, ulong Inode)? Of(SafeFileHandle handle) => StatusOf(handle) is { } status ? (status.Device, status.Inode) : null;
+
+    /// <summary>
+    /// The identity and the length of the file <paramref name="handle"/> has open, from one
+    /// statx(2) (the length is -1 where the kernel did not report it); null when unknown.
+    /// </summary>
+    public static (ulong Device, ulong Inode, long Length)? StatusOf(SafeFileHandle handle)
     {
         if (s_unsupported)
         {
@@ -38,7 +55,7 @@ internal static partial class FileIdentity
         try
         {
             handle.DangerousAddRef(ref added);
-            return Query((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath);
+            return Query((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath) is { } status ? (status.Device, status.Inode, status.Length) : null;
         }
         finally
         {
@@ -53,9 +70,31 @@ internal static partial class FileIdentity
     /// Whether <paramref name="path"/> names the file <paramref name="handle"/> has open: false when
     /// the name is gone or is another file (or a link) now; true where identities are unknown.
     /// </summary>
-    public static bool StillNames(SafeFileHandle handle, string path) => Of(handle) is not { } held || OfPath(path) == held;
+    public static bool StillNames(SafeFileHandle handle, string path) => StillNames(handle, path, out _);
 
-    private static (ulong Device, ulong Inode)? Query(int directory, string path, int flags)
+    /// <summary>
+    /// <see cref="StillNames(SafeFileHandle, string)"/>, also giving the length of the file the
+    /// handle holds as the same statx(2) saw it (null when unknown): one system call fewer than
+    /// asking for the length on its own.
+    /// </summary>
+    public static bool StillNames(SafeFileHandle handle, string path, out long? length)
+    {
+        length = null;
+        if (StatusOf(handle) is not { } held)
+        {
+            return true;
+        }
+
+        length = held.Length >= 0 ? held.Length : null;
+        return OfPath(path) == (held.Device, held.Inode);
+    }
+
+    /// <summary>
+    /// What is at <paramref name="path"/> itself, a link not followed, from one statx(2) (where
+    /// readlink(2) and then stat(2) took two); null where statx is unknown, and callers ask the
+    /// runtime instead.
+    /// </summary>
+    public static EntryKind? KindOf(string path)
     {
         if (s_unsupported)
         {
@@ -63,33 +102,70 @@ internal static partial class FileIdentity
         }
 
         var buffer = new byte[BufferSize];
-        int status;
-        try
+        if (!TryStatx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType, buffer, out var errno))
         {
-            status = Statx(directory, path, flags, StatxIno, buffer);
+            // ENOENT, or ENOTDIR (a file where a folder of the path should be): nothing there.
+            // Any other failure (EACCES, ELOOP) is left to the runtime's own checks to report.
+            return errno is 2 or 20 ? EntryKind.Missing : null;
         }
-        catch (EntryPointNotFoundException)
+
+        return (BitConverter.ToUInt16(buffer, ModeOffset) & TypeMask) switch
         {
-            // A C library without statx (an old glibc or musl): unknown from now on.
-            s_unsupported = true;
+            TypeLink => EntryKind.Link,
+            TypeDirectory => EntryKind.Directory,
+            _ => EntryKind.File,
+        };
+    }
+
+    private static (ulong Device, ulong Inode, long Length)? Query(int directory, string path, int flags)
+    {
+        if (s_unsupported)
+        {
             return null;
         }
 
-        if (status != 0)
+        var buffer = new byte[BufferSize];
+        if (!TryStatx(directory, path, flags, StatxIno | StatxSize, buffer, out _))
         {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno == 38)
-            {
-                // ENOSYS: a kernel older than 4.11. Unknown from now on.
-                s_unsupported = true;
-            }
-
             return null;
         }
 
         var inode = BitConverter.ToUInt64(buffer, InodeOffset);
         var device = ((ulong)BitConverter.ToUInt32(buffer, DeviceOffset) << 32) | BitConverter.ToUInt32(buffer, DeviceOffset + 4);
-        return (device, inode);
+        var length = (BitConverter.ToUInt32(buffer, MaskOffset) & StatxSize) != 0 ? (long)BitConverter.ToUInt64(buffer, SizeOffset) : -1;
+        return (device, inode, length);
+    }
+
+    /// <summary>One statx(2) into <paramref name="buffer"/>; false with the errno when it failed (and statx is marked unsupported where it is missing).</summary>
+    private static bool TryStatx(int directory, string path, int flags, uint mask, byte[] buffer, out int errno)
+    {
+        errno = 0;
+        int status;
+        try
+        {
+            status = Statx(directory, path, flags, mask, buffer);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // A C library without statx (an old glibc or musl): unknown from now on.
+            s_unsupported = true;
+            errno = 38;
+            return false;
+        }
+
+        if (status == 0)
+        {
+            return true;
+        }
+
+        errno = Marshal.GetLastPInvokeError();
+        if (errno == 38)
+        {
+            // ENOSYS: a kernel older than 4.11. Unknown from now on.
+            s_unsupported = true;
+        }
+
+        return false;
     }
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

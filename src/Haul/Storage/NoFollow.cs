@@ -10,6 +10,17 @@ internal static class NoFollow
     /// <summary>True when <paramref name="path"/> itself is a symbolic link (dangling or not).</summary>
     public static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;
 
+    /// <summary>
+    /// What is at <paramref name="path"/> itself: a link (dangling or not), a directory, another
+    /// file, or nothing. One statx(2) where the OS has it, where asking whether it is a link and
+    /// then whether it exists took a readlink(2) and a stat(2).
+    /// </summary>
+    public static EntryKind Look(string path) =>
+        FileIdentity.KindOf(path) ?? (IsLink(path) ? EntryKind.Link
+            : File.Exists(path) ? EntryKind.File
+            : Directory.Exists(path) ? EntryKind.Directory
+            : EntryKind.Missing);
+
     /// <summary>Throws <see cref="LinkRefusedException"/> when <paramref name="path"/> is a symbolic link.</summary>
     public static void Check(string path)
     {

@@ -29,16 +29,27 @@ internal sealed class PartCommit(NameReservations names, ContentDeduplicator? de
     /// <see cref="ReadBackLimit"/> is also read back through the locked handle and rehashed: from
     /// the page cache, about what hashing it cost the first time, and nothing next to the
     /// transfer. Above the limit (a re-read of gigabytes) only the two cheap checks run.
+    /// <para>
+    /// Nor is a body read back that went to disk in one write from byte zero, after all of it had
+    /// arrived (<paramref name="writtenInOneWrite"/>; a small file, usually). The digest is of the
+    /// very buffer that write took, and the length through the handle equals what it wrote, so
+    /// every byte of the file came from that write: a truncation before it is undone by it, one
+    /// after it shows in the length, a replaced file in the identity. What is left is an outside
+    /// writer rewriting bytes in place after the write, in the moment between it and this check,
+    /// and the read-back leaves the same moment open between itself and the rename. The gaps the
+    /// read-back closes (a truncation between two of our writes, a rewrite during a long
+    /// transfer) need a second write or time between write and commit, and this body had neither.
+    /// </para>
     /// </summary>
     /// <returns>Null when the part is intact; else what changed, and the part has been emptied
     /// (nothing in it can be trusted, nor resumed by a later attempt or run).</returns>
     /// <exception cref="StorageException">The part could not be checked.</exception>
-    public static string? FindChange(string url, PartFile part, long length, string sha256)
+    public static string? FindChange(string url, PartFile part, long length, string sha256, bool writtenInOneWrite = false)
     {
         try
         {
             var problem = part.CheckIntact(length);
-            if (problem is null && length <= ReadBackLimit && ReadBackSha256(part.Handle, length) != sha256)
+            if (problem is null && !writtenInOneWrite && length <= ReadBackLimit && ReadBackSha256(part.Handle, length) != sha256)
             {
                 problem = "its bytes are not the ones received";
             }

@@ -38,6 +38,13 @@ internal sealed class PartFile : IDisposable
     /// <summary>Set once the name no longer leads to this transfer's file (renamed to the target, or removed).</summary>
     private bool _released;
 
+    /// <summary>
+    /// The length the claim saw (from the statx(2) that checked the name), until a handle for
+    /// writes is handed out or the file is cut: no one else writes the locked .part, so asking the
+    /// OS again before then would only repeat the answer. Null when unknown or no longer current.
+    /// </summary>
+    private long? _claimedLength;
+
     public PartFile(string targetPath)
     {
         TargetPath = targetPath;
@@ -62,7 +69,7 @@ internal sealed class PartFile : IDisposable
     /// <summary>The claimed handle: reads of the .part go through it (another open would meet the lock).</summary>
     public SafeFileHandle Handle => _handle ?? throw new InvalidOperationException("The .part is not claimed.");
 
-    public long ExistingLength() => _handle is null ? 0 : RandomAccess.GetLength(_handle);
+    public long ExistingLength() => _handle is null ? 0 : _claimedLength ?? RandomAccess.GetLength(_handle);
 
     /// <summary>
     /// Claims the .part: opens it (creating it exclusively, O_EXCL, when absent, which never
@@ -79,13 +86,13 @@ internal sealed class PartFile : IDisposable
 
         try
         {
-            if (OpenAndLock() is not { } handle)
+            if (OpenAndLock(out var length) is not { } handle)
             {
                 s_claimed.TryRemove(key, out _);
                 return false;
             }
 
-            (_handle, _claimKey) = (handle, key);
+            (_handle, _claimKey, _claimedLength) = (handle, key, length);
             return true;
         }
         catch
@@ -95,11 +102,14 @@ internal sealed class PartFile : IDisposable
         }
     }
 
-    private SafeFileHandle? OpenAndLock()
+    private SafeFileHandle? OpenAndLock(out long? length)
     {
+        length = null;
         for (var tries = 0; ; tries++)
         {
-            NoFollow.Check(Path);
+            // No look for a link before the create: O_CREAT|O_EXCL fails on any name that is
+            // there, a link (dangling or not) included, and never follows it. The open of an
+            // existing .part below is the one that must look first.
             SafeFileHandle handle;
             try
             {
@@ -134,7 +144,7 @@ internal sealed class PartFile : IDisposable
 
             // The holder before us may have renamed the .part to its target (or removed it) between
             // our open and our lock: then the handle is no longer the file the name leads to.
-            if (FileIdentity.StillNames(handle, Path))
+            if (FileIdentity.StillNames(handle, Path, out length))
             {
                 return handle;
             }
@@ -222,6 +232,7 @@ internal sealed class PartFile : IDisposable
     /// </summary>
     public SafeFileHandle OpenForPieces(long length, bool fresh)
     {
+        _claimedLength = null;
         if (fresh && RandomAccess.GetLength(Handle) != 0)
         {
             RandomAccess.SetLength(Handle, 0);
@@ -234,7 +245,13 @@ internal sealed class PartFile : IDisposable
     /// The claimed .part, for writes from <paramref name="offset"/> on (bytes past it are cut off,
     /// through the handle). The returned handle does not own the file: disposing it leaves the claim held.
     /// </summary>
-    public SafeFileHandle OpenForWrite(long offset) => WithLength(Borrow(), offset);
+    public SafeFileHandle OpenForWrite(long offset)
+    {
+        // Writes may follow through the handle: from here on the length is asked for, not remembered.
+        var known = _claimedLength;
+        _claimedLength = null;
+        return known == offset ? Borrow() : WithLength(Borrow(), offset);
+    }
 
     /// <summary>A second, non-owning handle object over the claimed descriptor, for callers that dispose what they open.</summary>
     private SafeFileHandle Borrow() => new(Handle.DangerousGetHandle(), ownsHandle: false);
@@ -246,13 +263,16 @@ internal sealed class PartFile : IDisposable
     /// </summary>
     public string? CheckIntact(long length)
     {
-        var actual = RandomAccess.GetLength(Handle);
+        // The statx(2) that reads the handle's identity reports its length too; the separate
+        // fstat(2) is only for where the OS does not tell.
+        var stillNamed = FileIdentity.StillNames(Handle, Path, out var reported);
+        var actual = reported ?? RandomAccess.GetLength(Handle);
         if (actual != length)
         {
             return $"it holds {actual} bytes, not the {length} written";
         }
 
-        return FileIdentity.StillNames(Handle, Path) ? null : "its name leads to another file now";
+        return stillNamed ? null : "its name leads to another file now";
     }
 
     /// <summary>Cuts or extends the file to <paramref name="length"/> bytes where it is not that long already.</summary>
@@ -312,6 +332,7 @@ internal sealed class PartFile : IDisposable
     /// <summary>Empties the claimed .part and forgets its metadata: its bytes cannot be trusted.</summary>
     public void Reset()
     {
+        _claimedLength = null;
         RandomAccess.SetLength(Handle, 0);
         File.Delete(MetaPath);
         _metadata = null;

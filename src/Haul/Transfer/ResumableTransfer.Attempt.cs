@@ -7,6 +7,8 @@ internal sealed partial class ResumableTransfer
 {
     private async Task<AttemptOutcome> AttemptAsync(TransferState state, CancellationToken cancellationToken)
     {
+        // Only this attempt's own body may spare the commit its read-back, never an earlier one's.
+        state.WrittenInOneWrite = false;
         var (offset, metadata) = await FindResumePointAsync(state, cancellationToken).ConfigureAwait(false);
         if (options.MaxFileSize is { } limit && metadata?.Length is { } recorded && recorded > limit)
         {

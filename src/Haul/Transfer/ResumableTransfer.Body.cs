@@ -45,7 +45,12 @@ internal sealed partial class ResumableTransfer
         // Every body starts small, an announced large one too: with many in flight each reads
         // less at a time, and its buffer stays as small as its reads.
         var first = Math.Min(options.BufferSize, FirstReceiveBuffer);
-        var sink = new BodySink(file, offset, state.Digest, first, large, ReceivePool, end: offset + response.Content.Headers.ContentLength);
+        var end = offset + response.Content.Headers.ContentLength;
+        var sink = new BodySink(file, offset, state.Digest, first, large, ReceivePool, end);
+
+        // Whether the body went to disk in one write from byte zero once all of it had arrived
+        // (the commit then need not read it back: see PartCommit.FindChange).
+        var wholeInOneWrite = false;
         await using (sink.ConfigureAwait(false))
         {
             var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
@@ -55,6 +60,8 @@ internal sealed partial class ResumableTransfer
                 {
                     if (sink.IsFull)
                     {
+                        // All of an announced body in the first buffer: the read after this write only sees its end.
+                        wholeInOneWrite = offset == 0 && sink.Written == 0 && sink.Received == end;
                         await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
                     }
 
@@ -94,8 +101,12 @@ internal sealed partial class ResumableTransfer
                     Unthrottle(state, want - read);
                     if (read == 0)
                     {
+                        // Either that one write came with the buffer full, and nothing followed it, or
+                        // the whole body is still in the buffer and this is its one write.
+                        wholeInOneWrite = (wholeInOneWrite && !sink.HasUnwritten) || (offset == 0 && sink.Written == 0);
                         await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
                         await sink.CompleteAsync().ConfigureAwait(false);
+                        state.WrittenInOneWrite = wholeInOneWrite;
                         return sink.Written - offset;
                     }
 

@@ -17,7 +17,9 @@ internal sealed partial class ResumableTransfer
         }
 
         var sha256 = state.Digest.Sha256Hex();
-        if (PartCommit.FindChange(state.Url, state.Part, state.Digest.Length, sha256) is { } problem)
+        var writtenInOneWrite = state.WrittenInOneWrite;
+        state.WrittenInOneWrite = false;
+        if (PartCommit.FindChange(state.Url, state.Part, state.Digest.Length, sha256, writtenInOneWrite) is { } problem)
         {
             state.Digest.Reset();
             state.DiscardPart = true;

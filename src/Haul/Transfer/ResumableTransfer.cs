@@ -53,15 +53,16 @@ internal sealed partial class ResumableTransfer(
     {
         var started = timeProvider.GetTimestamp();
 
-        // A link at the final name is never reported done, skipped or written through.
-        if (NoFollow.IsLink(target.Path))
+        if (options.NoClobber)
         {
-            return Failed(target, HaulErrors.SymbolicLink(target.Request.Url, target.Path), 0, started);
-        }
-
-        if (options.NoClobber && File.Exists(target.Path))
-        {
-            return Skipped(target, "exists", started);
+            // Refused before the claim: -nc leaves even a .part alone when the name is taken.
+            switch (NoFollow.Look(target.Path))
+            {
+                case EntryKind.Link:
+                    return Failed(target, HaulErrors.SymbolicLink(target.Request.Url, target.Path), 0, started);
+                case EntryKind.File:
+                    return Skipped(target, "exists", started);
+            }
         }
 
         try
@@ -92,14 +93,23 @@ internal sealed partial class ResumableTransfer(
 
             // Only now, holding the claim, is the target's state settled: a transfer that held it
             // before (this URL in another process) may have finished it while this one waited.
+            // One look at the final name settles both questions (a link there, a file there).
             var replacing = false;
-            if (options.NoClobber && File.Exists(target.Path))
+            var existing = NoFollow.Look(target.Path);
+            if (existing == EntryKind.Link)
+            {
+                // A link at the final name is never reported done, skipped or written through.
+                // (The claim made an empty .part, removed again when the claim ends.)
+                return Failed(target, HaulErrors.SymbolicLink(target.Request.Url, target.Path), 0, started);
+            }
+
+            if (options.NoClobber && existing == EntryKind.File)
             {
                 // The file appeared while this transfer waited for the claim (another process's).
                 return Skipped(target, "exists", started);
             }
 
-            if (!target.ReplacesExisting && part.ExistingLength() == 0 && File.Exists(target.Path))
+            if (!target.ReplacesExisting && existing == EntryKind.File && part.ExistingLength() == 0)
             {
                 // --allow-overwrite: whatever is at the name is replaced, never adopted.
                 if (!options.AllowOverwrite && await AdoptExistingAsync(target, started, cancellationToken).ConfigureAwait(false) is { } adopted)
@@ -318,6 +328,12 @@ internal sealed partial class ResumableTransfer(
 
         /// <summary>Set once a server refused ranges part-way: no more splitting for this download.</summary>
         public bool SingleStream { get; set; }
+
+        /// <summary>
+        /// Set when the body now in the .part went to disk in one write from byte zero, after it
+        /// had all arrived; the next commit consumes it.
+        /// </summary>
+        public bool WrittenInOneWrite { get; set; }
 
         /// <summary>Set when the pieces already used up their retries: the download fails without another round.</summary>
         public bool RetriesSpent { get; set; }

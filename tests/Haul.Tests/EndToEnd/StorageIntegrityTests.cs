@@ -116,6 +116,29 @@ public sealed class StorageIntegrityTests
     }
 
     [Fact]
+    public async Task Download_SymbolicLinkAtFinalNameOfSmallFile_RefusedWithoutRequestAndNoPartLeft()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/small.bin", TestData.Bytes(16_384, seed: 909));
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        var outsideBytes = TestData.Bytes(300, seed: 910);
+        var outside = Path.Combine(temp.Root, "outside.bin");
+        await File.WriteAllBytesAsync(outside, outsideBytes, TestContext.Current.CancellationToken);
+        var link = Path.Combine(temp.Out, "small.bin");
+        File.CreateSymbolicLink(link, outside);
+
+        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out), new(server.Url("/small.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Failed);
+        result.Error!.Message.ShouldBe($"refusing to write through a symbolic link: {link}");
+        server.Hits("/small.bin").ShouldBe(0);
+        TestData.FileSha256(outside).ShouldBe(TestData.Sha256(outsideBytes));
+        new FileInfo(link).LinkTarget.ShouldBe(outside);
+        File.Exists(link + ".part").ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Download_HaulFolderIsSymbolicLink_RunRefusedAndNothingWrittenThere()
     {
         await using var server = await LoopbackServer.StartAsync();

@@ -30,6 +30,49 @@ public sealed class PartCommitTests
     }
 
     [Fact]
+    public void FindChange_WrittenInOneWriteAndIntact_ReturnsNullAndKeepsPart()
+    {
+        using var temp = new TempDirectory();
+        using var part = ClaimedPart(temp, "a.bin", [1, 2, 3]);
+
+        PartCommit.FindChange(Url, part, 3, Sha256([1, 2, 3]), writtenInOneWrite: true).ShouldBeNull();
+        part.ExistingLength().ShouldBe(3);
+    }
+
+    [Fact]
+    public void FindChange_WrittenInOneWriteThenCutOrExtended_ReportsAndEmptiesPart()
+    {
+        using var temp = new TempDirectory();
+        using var part = ClaimedPart(temp, "a.bin", [1, 2, 3]);
+
+        // Without the read-back, the length through the handle is what catches a change that
+        // came after the one write: a cut, or bytes added past the end.
+        RandomAccess.SetLength(part.Handle, 2);
+        PartCommit.FindChange(Url, part, 3, Sha256([1, 2, 3]), writtenInOneWrite: true).ShouldBe("it holds 2 bytes, not the 3 written");
+        part.ExistingLength().ShouldBe(0);
+
+        using (var handle = part.OpenForWrite(0))
+        {
+            RandomAccess.Write(handle, new byte[] { 1, 2, 3, 4 }, 0);
+        }
+
+        PartCommit.FindChange(Url, part, 3, Sha256([1, 2, 3]), writtenInOneWrite: true).ShouldBe("it holds 4 bytes, not the 3 written");
+        part.ExistingLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public void FindChange_WrittenInOneWriteThenNameReplaced_Reports()
+    {
+        using var temp = new TempDirectory();
+        using var part = ClaimedPart(temp, "a.bin", [1, 2, 3]);
+        var impostor = Path.Combine(temp.Out, "impostor");
+        File.WriteAllBytes(impostor, [1, 2, 3]);
+        File.Move(impostor, part.Path, overwrite: true);
+
+        PartCommit.FindChange(Url, part, 3, Sha256([1, 2, 3]), writtenInOneWrite: true).ShouldBe("its name leads to another file now");
+    }
+
+    [Fact]
     public void Commit_FileAppearedAtReservedName_TakesNextNameAndKeepsTheOther()
     {
         using var temp = new TempDirectory();

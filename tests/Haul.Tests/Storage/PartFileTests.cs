@@ -62,6 +62,67 @@ public sealed class PartFileTests
     }
 
     [Fact]
+    public void OpenForWrite_ExistingPartClaimed_CutToTheOffsetAndLengthAskedAfterwards()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        var target = Path.Combine(temp.Out, "x.bin");
+        File.WriteAllBytes(target + PartFile.Suffix, [1, 2, 3, 4, 5]);
+        using var part = new PartFile(target);
+        part.TryClaim().ShouldBeTrue();
+        part.Existed.ShouldBeTrue();
+        part.ExistingLength().ShouldBe(5);
+
+        using (var handle = part.OpenForWrite(2))
+        {
+            new FileInfo(part.Path).Length.ShouldBe(2);
+            RandomAccess.Write(handle, new byte[] { 7, 7, 7 }, 2);
+        }
+
+        // Written through the handle after the claim: the length is the file's now, not the claim's.
+        part.ExistingLength().ShouldBe(5);
+        var onDisk = new byte[5];
+        RandomAccess.Read(part.Handle, onDisk, 0).ShouldBe(5);
+        onDisk.ShouldBe(new byte[] { 1, 2, 7, 7, 7 });
+        part.CheckIntact(5).ShouldBeNull();
+    }
+
+    [Fact]
+    public void OpenForWrite_FromZeroOnExistingPart_EmptiesIt()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        var target = Path.Combine(temp.Out, "z.bin");
+        File.WriteAllBytes(target + PartFile.Suffix, [1, 2, 3]);
+        using var part = new PartFile(target);
+        part.TryClaim().ShouldBeTrue();
+
+        using (part.OpenForWrite(0))
+        {
+            new FileInfo(part.Path).Length.ShouldBe(0);
+        }
+
+        part.ExistingLength().ShouldBe(0);
+    }
+
+    [Fact]
+    public void TryClaim_DanglingLinkAtPartName_RefusedAndNothingCreatedAtItsTarget()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        var outside = Path.Combine(temp.Root, "not-there.bin");
+        var target = Path.Combine(temp.Out, "d.bin");
+        File.CreateSymbolicLink(target + PartFile.Suffix, outside);
+        using var part = new PartFile(target);
+
+        // The exclusive create meets the link and fails; it never creates the file the link names.
+        Should.Throw<LinkRefusedException>(() => part.TryClaim()).Path.ShouldBe(target + PartFile.Suffix);
+
+        File.Exists(outside).ShouldBeFalse();
+        new FileInfo(target + PartFile.Suffix).LinkTarget.ShouldBe(outside);
+    }
+
+    [Fact]
     public void TryClaim_LinkAtPartName_RefusedAndLinkTargetUnchanged()
     {
         using var temp = new TempDirectory();

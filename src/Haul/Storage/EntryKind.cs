@@ -1,0 +1,10 @@
+namespace Haul.Storage;
+
+/// <summary>What is at a path itself, a symbolic link not followed.</summary>
+internal enum EntryKind
+{
+    Missing,
+    File,
+    Directory,
+    Link,
+}
