@@ -1,18 +1,45 @@
+using System.Runtime.InteropServices;
+
 namespace Haul.Storage;
 
 /// <summary>
 /// Hands out distinct target paths within one run: the first URL that maps to <c>a.jpg</c> keeps it,
 /// the next gets <c>a.1.jpg</c>, in the order the requests were admitted. Paths are kept as 64-bit
-/// hashes so that a run of millions of files stays small in memory.
+/// hashes and URLs as 128-bit keys, packed in <see cref="OpenAddressTable{TEntry}"/>s (16 and 20
+/// bytes an entry), so that a run of millions of files stays small in memory.
 /// </summary>
 internal sealed class NameReservations
 {
     /// <summary>Taken paths (hash) with the URL key (low 64 bits) of their holder; 0 when no URL is known.</summary>
-    private readonly Dictionary<ulong, ulong> _taken = [];
+    private readonly OpenAddressTable<TakenPath> _taken = new();
     private readonly Lock _lock = new();
 
     /// <summary>The URLs (with their place) planned in this run, by 128-bit digest, with the input line of the first.</summary>
-    private readonly Dictionary<UInt128, int?> _urls = [];
+    private readonly OpenAddressTable<PlannedUrl> _urls = new();
+
+    /// <summary>The paths taken (for tests).</summary>
+    internal int PathCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _taken.Count;
+            }
+        }
+    }
+
+    /// <summary>The URLs held (for tests).</summary>
+    internal int UrlCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _urls.Count;
+            }
+        }
+    }
 
     /// <summary>Reserves the first free alternative of <paramref name="name"/> in <paramref name="directory"/>.</summary>
     /// <param name="directory">The target directory.</param>
@@ -24,14 +51,15 @@ internal sealed class NameReservations
         for (var index = 0; ; index++)
         {
             var candidate = Path.Combine(directory, FileNamer.WithIndex(name, index));
+            var entry = new TakenPath(Hash(candidate), OwnerTag(owner));
             lock (_lock)
             {
-                if (_taken.ContainsKey(Hash(candidate)) || (isFree is not null && !isFree(candidate)))
+                if (_taken.TryGet(entry, out _) || (isFree is not null && !isFree(candidate)))
                 {
                     continue;
                 }
 
-                _taken.Add(Hash(candidate), OwnerTag(owner));
+                _taken.TryAdd(entry, out _);
                 return candidate;
             }
         }
@@ -45,15 +73,14 @@ internal sealed class NameReservations
     /// </summary>
     public bool ReserveExact(string path, UInt128 owner)
     {
-        var tag = OwnerTag(owner);
+        var entry = new TakenPath(Hash(path), OwnerTag(owner));
         lock (_lock)
         {
-            if (_taken.TryGetValue(Hash(path), out var holder))
+            if (!_taken.TryAdd(entry, out var holder))
             {
-                return holder != 0 && holder == tag;
+                return holder.Owner != 0 && holder.Owner == entry.Owner;
             }
 
-            _taken.Add(Hash(path), tag);
             return true;
         }
     }
@@ -67,13 +94,14 @@ internal sealed class NameReservations
     {
         lock (_lock)
         {
-            if (_urls.TryGetValue(key, out firstLine))
+            if (_urls.TryAdd(new PlannedUrl(key, line), out var first))
             {
-                return false;
+                firstLine = null;
+                return true;
             }
 
-            _urls.Add(key, line);
-            return true;
+            firstLine = first.Line;
+            return false;
         }
     }
 
@@ -81,7 +109,7 @@ internal sealed class NameReservations
     {
         lock (_lock)
         {
-            _urls.Remove(key);
+            _urls.Remove(new PlannedUrl(key, null));
         }
     }
 
@@ -96,6 +124,7 @@ internal sealed class NameReservations
     private static ulong OwnerTag(UInt128? owner) => owner is { } key ? Math.Max((ulong)key, 1UL) : 0;
 
     // FNV-1a over the UTF-16 code units: stable, cheap, and collisions are harmless (a spare ".1").
+    // 0 marks a free slot of the table, so a path hashing to 0 is kept as 1 (one more harmless collision).
     private static ulong Hash(string path)
     {
         var hash = 14695981039346656037UL;
@@ -104,6 +133,48 @@ internal sealed class NameReservations
             hash = (hash ^ c) * 1099511628211UL;
         }
 
-        return hash;
+        return Math.Max(hash, 1UL);
+    }
+
+    /// <summary>A taken path: 16 bytes.</summary>
+    private readonly struct TakenPath(ulong pathHash, ulong owner) : ITableEntry<TakenPath>
+    {
+        private readonly ulong _pathHash = pathHash;
+
+        public ulong Owner { get; } = owner;
+
+        public ulong Hash => _pathHash;
+
+        public bool IsEmpty => _pathHash == 0;
+
+        public bool SameKey(in TakenPath other) => other._pathHash == _pathHash;
+    }
+
+    /// <summary>A URL of the run with the input line of its first request: 20 bytes (the key in two halves, no padding).</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private readonly struct PlannedUrl : ITableEntry<PlannedUrl>
+    {
+        private const int NoLine = int.MinValue;
+
+        private readonly ulong _low;
+        private readonly ulong _high;
+        private readonly int _line;
+
+        public PlannedUrl(UInt128 key, int? line)
+        {
+            // The all-zero key marks a free slot; a digest that is all zeros stands in as 1 (never met in practice).
+            key = key == UInt128.Zero ? UInt128.One : key;
+            _low = (ulong)key;
+            _high = (ulong)(key >> 64);
+            _line = line ?? NoLine;
+        }
+
+        public int? Line => _line == NoLine ? null : _line;
+
+        public ulong Hash => _low ^ _high;
+
+        public bool IsEmpty => _low == 0 && _high == 0;
+
+        public bool SameKey(in PlannedUrl other) => other._low == _low && other._high == _high;
     }
 }

@@ -1,3 +1,4 @@
+using Haul.Storage;
 using Haul.Checksums;
 using Haul.Errors;
 
@@ -54,6 +55,40 @@ public sealed class StorageTests
         results.Select(r => r.Url).ShouldBe([server.Url("/y/photo.jpg"), server.Url("/x/photo.jpg")]);
         TestData.FileSha256(Path.Combine(temp.Out, "photo.jpg")).ShouldBe(TestData.Sha256(first));
         TestData.FileSha256(Path.Combine(temp.Out, "photo.1.jpg")).ShouldBe(TestData.Sha256(second));
+    }
+
+    [Fact]
+    public async Task Download_ManyUrlsOverFewNames_EachNumberedInInputOrderWithItsOwnBytes()
+    {
+        // A long list over a few files (distinct queries): every URL gets its own file, x.bin,
+        // x.1.bin, ... in input order, and a line repeating an earlier URL is skipped.
+        const int Names = 8;
+        const int PerName = 30;
+        await using var server = await LoopbackServer.StartAsync();
+        for (var file = 0; file < Names; file++)
+        {
+            server.Map($"/f{file}.bin", (context, _) =>
+                server.ServeAsync(context, Body(int.Parse(context.Request.Query["n"].ToString(), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        using var temp = new TempDirectory();
+        var requests = Enumerable.Range(0, Names * PerName)
+            .Select(n => new DownloadRequest(server.Url($"/f{n % Names}.bin?n={n}")) { Line = n + 1 })
+            .Append(new DownloadRequest(server.Url("/f3.bin?n=3")) { Line = Names * PerName + 1 })
+            .ToArray();
+
+        var results = await DownloaderHarness.RunAsync(DownloaderHarness.Options(temp.Out) with { MaxConcurrent = 16 }, requests);
+
+        results.Count(r => r.Status == DownloadStatus.Ok).ShouldBe(Names * PerName);
+        results.Where(r => r.Status == DownloadStatus.Skipped).ShouldHaveSingleItem().Note.ShouldBe("same URL as line 4");
+        temp.AllFiles().Length.ShouldBe(Names * PerName);
+        for (var n = 0; n < Names * PerName; n++)
+        {
+            var name = FileNamer.WithIndex($"f{n % Names}.bin", n / Names);
+            TestData.FileSha256(Path.Combine(temp.Out, name)).ShouldBe(TestData.Sha256(Body(n)));
+        }
+
+        static byte[] Body(int n) => TestData.Bytes(2_000 + n, seed: 1_000 + n);
     }
 
     [Fact]

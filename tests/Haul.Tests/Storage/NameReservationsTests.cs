@@ -140,4 +140,133 @@ public sealed class NameReservationsTests
         paths.ShouldContain(Path.Combine(Root, "a.jpg"));
         paths.ShouldContain(Path.Combine(Root, "a.499.jpg"));
     }
+
+    [Fact]
+    public void TryReserveUrl_SameUrlTwice_FalseWithTheFirstLine()
+    {
+        var reservations = new NameReservations();
+        var key = NameReservations.UrlKey("http://h/x.bin?n=1", Root, null);
+
+        reservations.TryReserveUrl(key, 3, out _).ShouldBeTrue();
+        reservations.TryReserveUrl(key, 9, out var firstLine).ShouldBeFalse();
+
+        firstLine.ShouldBe(3);
+    }
+
+    [Fact]
+    public void TryReserveUrl_FirstWithoutALine_FalseWithNoLine()
+    {
+        var reservations = new NameReservations();
+        var key = NameReservations.UrlKey("http://h/x.bin", Root, null);
+
+        reservations.TryReserveUrl(key, null, out _).ShouldBeTrue();
+        reservations.TryReserveUrl(key, 5, out var firstLine).ShouldBeFalse();
+
+        firstLine.ShouldBeNull();
+    }
+
+    [Fact]
+    public void TryReserveUrl_AllZeroKey_KeptLikeAnyOther()
+    {
+        var reservations = new NameReservations();
+
+        reservations.TryReserveUrl(UInt128.Zero, 1, out _).ShouldBeTrue();
+        reservations.TryReserveUrl(UInt128.Zero, 2, out var firstLine).ShouldBeFalse();
+
+        firstLine.ShouldBe(1);
+    }
+
+    [Fact]
+    public void ReleaseUrl_ThenTheSameUrl_ReservedAgainWithItsNewLine()
+    {
+        var reservations = new NameReservations();
+        var key = NameReservations.UrlKey("http://h/x.bin", Root, null);
+        reservations.TryReserveUrl(key, 1, out _);
+
+        reservations.ReleaseUrl(key);
+
+        reservations.TryReserveUrl(key, 7, out _).ShouldBeTrue();
+        reservations.TryReserveUrl(key, 8, out var firstLine).ShouldBeFalse();
+        firstLine.ShouldBe(7);
+        reservations.UrlCount.ShouldBe(1);
+    }
+
+    [Fact]
+    public void TryReserveUrl_ManyUrlsAcrossGrowth_EachDuplicateAnswersWithItsFirstLine()
+    {
+        var reservations = new NameReservations();
+        for (var line = 1; line <= 100_000; line++)
+        {
+            reservations.TryReserveUrl(NameReservations.UrlKey($"http://h/x.bin?n={line}", Root, null), line, out _).ShouldBeTrue();
+        }
+
+        for (var line = 1; line <= 100_000; line += 997)
+        {
+            reservations.TryReserveUrl(NameReservations.UrlKey($"http://h/x.bin?n={line}", Root, null), line + 100_000, out var firstLine).ShouldBeFalse();
+            firstLine.ShouldBe(line);
+        }
+
+        reservations.UrlCount.ShouldBe(100_000);
+    }
+
+    [Fact]
+    public void ReleaseUrl_SomeOfManyUrls_OnlyThoseRunAgain()
+    {
+        var reservations = new NameReservations();
+        var keys = Enumerable.Range(1, 20_000).Select(n => NameReservations.UrlKey($"http://h/x.bin?n={n}", Root, null)).ToArray();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            reservations.TryReserveUrl(keys[i], i + 1, out _);
+        }
+
+        for (var i = 0; i < keys.Length; i += 3)
+        {
+            reservations.ReleaseUrl(keys[i]);
+        }
+
+        for (var i = 0; i < keys.Length; i++)
+        {
+            reservations.TryReserveUrl(keys[i], 0, out var firstLine).ShouldBe(i % 3 == 0);
+            if (i % 3 != 0)
+            {
+                firstLine.ShouldBe(i + 1);
+            }
+        }
+    }
+
+    [Fact]
+    public void Reserve_ManyUrlsOverFewNames_EveryPathOnceInInputOrder()
+    {
+        // The shape of a long list over a few files: each name again and again, numbered in order.
+        var reservations = new NameReservations();
+        var paths = new HashSet<string>();
+        for (var n = 0; n < 40_000; n++)
+        {
+            var name = $"{n % 1_000:D5}.bin";
+            var path = reservations.Reserve(Root, name, owner: NameReservations.UrlKey($"http://h/{name}?n={n}", Root, null));
+            path.ShouldBe(Path.Combine(Root, FileNamer.WithIndex(name, n / 1_000)));
+            paths.Add(path).ShouldBeTrue();
+        }
+
+        reservations.PathCount.ShouldBe(40_000);
+    }
+
+    [Fact]
+    public void ReserveExact_ManyPathsHeld_OwnerGetsItsOwnBackOthersRefused()
+    {
+        var reservations = new NameReservations();
+        var owners = Enumerable.Range(0, 20_000).Select(n => NameReservations.UrlKey($"http://h/{n}.bin", Root, null)).ToArray();
+        for (var n = 0; n < owners.Length; n++)
+        {
+            reservations.ReserveExact(Path.Combine(Root, $"{n}.bin"), owners[n]).ShouldBeTrue();
+        }
+
+        for (var n = 0; n < owners.Length; n++)
+        {
+            reservations.ReserveExact(Path.Combine(Root, $"{n}.bin"), owners[n]).ShouldBeTrue();
+            reservations.ReserveExact(Path.Combine(Root, $"{n}.bin"), owners[(n + 1) % owners.Length]).ShouldBeFalse();
+        }
+
+        reservations.Reserve(Root, "0.bin").ShouldBe(Path.Combine(Root, "0.1.bin"));
+    }
 }
