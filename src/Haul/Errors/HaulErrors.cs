@@ -121,6 +121,10 @@ internal static class HaulErrors
     public static ScopeException SymbolicLink(string url, string path) =>
         new(url, $"refusing to write through a symbolic link: {path}");
 
+    /// <summary>What sits where Haul writes is not a plain file: a FIFO, a device, a file with other hard links.</summary>
+    public static ScopeException NotPlainFile(string url, string path, string what) =>
+        new(url, $"refusing to write into {path}: it is {what}");
+
     /// <summary>The <c>.part</c> no longer holds what was written into it (truncated, replaced or rewritten by someone else).</summary>
     public static StorageException PartChanged(string url, string path, string detail) =>
         new(url, $"'{path}' changed on disk while {url} was written into it ({detail}); it was not kept.", null);

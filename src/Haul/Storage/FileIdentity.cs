@@ -15,13 +15,15 @@ internal static partial class FileIdentity
     private const int AtSymlinkNoFollow = 0x100;
     private const int AtEmptyPath = 0x1000;
     private const uint StatxType = 0x1;
+    private const uint StatxLinks = 0x4;
     private const uint StatxIno = 0x100;
     private const uint StatxSize = 0x200;
     private const int BufferSize = 256;
 
-    // Offsets in struct statx: stx_mask at 0, stx_mode at 28, stx_ino at 32, stx_size at 40,
-    // stx_dev_major at 136, stx_dev_minor at 140.
+    // Offsets in struct statx: stx_mask at 0, stx_nlink at 16, stx_mode at 28, stx_ino at 32,
+    // stx_size at 40, stx_dev_major at 136, stx_dev_minor at 140.
     private const int MaskOffset = 0;
+    private const int LinksOffset = 16;
     private const int ModeOffset = 28;
     private const int InodeOffset = 32;
     private const int SizeOffset = 40;
@@ -31,6 +33,9 @@ internal static partial class FileIdentity
     private const int TypeMask = 0xF000;
     private const int TypeLink = 0xA000;
     private const int TypeDirectory = 0x4000;
+    private const int TypeRegular = 0x8000;
+    private const int TypeFifo = 0x1000;
+    private const int TypeSocket = 0xC000;
 
     private static volatile bool s_unsupported = !OperatingSystem.IsLinux();
 
@@ -40,11 +45,16 @@ internal static partial class FileIdentity
     /// <summary>The identity of the file <paramref name="handle"/> has open; null when unknown.</summary>
     public static (ulong Device, ulong Inode)? Of(SafeFileHandle handle) => StatusOf(handle) is { } status ? (status.Device, status.Inode) : null;
 
+    /// <summary>The identity and the length of the file <paramref name="handle"/> has open (see <see cref="StatusOf"/>).</summary>
+    public static (ulong Device, ulong Inode, long Length)? StatusOf(SafeFileHandle handle) =>
+        FullStatusOf(handle) is { } status ? (status.Device, status.Inode, status.Length) : null;
+
     /// <summary>
-    /// The identity and the length of the file <paramref name="handle"/> has open, from one
-    /// statx(2) (the length is -1 where the kernel did not report it); null when unknown.
+    /// The identity and the length of the file <paramref name="handle"/> has open, with what kind
+    /// of file it is, from one statx(2) (the length is -1 where the kernel did not report it);
+    /// null when unknown.
     /// </summary>
-    public static (ulong Device, ulong Inode, long Length)? StatusOf(SafeFileHandle handle)
+    private static Status? FullStatusOf(SafeFileHandle handle)
     {
         if (s_unsupported)
         {
@@ -55,7 +65,7 @@ internal static partial class FileIdentity
         try
         {
             handle.DangerousAddRef(ref added);
-            return Query((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath) is { } status ? (status.Device, status.Inode, status.Length) : null;
+            return Query((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath);
         }
         finally
         {
@@ -77,16 +87,43 @@ internal static partial class FileIdentity
     /// handle holds as the same statx(2) saw it (null when unknown): one system call fewer than
     /// asking for the length on its own.
     /// </summary>
-    public static bool StillNames(SafeFileHandle handle, string path, out long? length)
+    public static bool StillNames(SafeFileHandle handle, string path, out long? length) => StillNames(handle, path, out length, out _);
+
+    /// <summary>
+    /// <see cref="StillNames(SafeFileHandle, string, out long?)"/>, also saying, from the same
+    /// statx(2), why the file is not one Haul may write into: a FIFO, a socket or a device (opened
+    /// for writing, a FIFO blocks or swallows the body), or a file with more than one name (a hard
+    /// link planted at a name Haul writes would make Haul overwrite the file it also names,
+    /// wherever that is). Null when it is a plain file, or when unknown.
+    /// </summary>
+    public static bool StillNames(SafeFileHandle handle, string path, out long? length, out string? notPlain)
     {
         length = null;
-        if (StatusOf(handle) is not { } held)
+        notPlain = null;
+        if (FullStatusOf(handle) is not { } held)
         {
             return true;
         }
 
         length = held.Length >= 0 ? held.Length : null;
+        notPlain = NotPlain(held);
         return OfPath(path) == (held.Device, held.Inode);
+    }
+
+    private static string? NotPlain(Status status)
+    {
+        if (status.Mode is { } mode && (mode & TypeMask) != TypeRegular)
+        {
+            return (mode & TypeMask) switch
+            {
+                TypeFifo => "a FIFO (named pipe), not a regular file",
+                TypeSocket => "a socket, not a regular file",
+                TypeDirectory => "a directory, not a regular file",
+                _ => "a device, not a regular file",
+            };
+        }
+
+        return status.Links is > 1 and var links ? $"a file with {links} names (hard links), so writing it would change the other names too" : null;
     }
 
     /// <summary>
@@ -117,7 +154,7 @@ internal static partial class FileIdentity
         };
     }
 
-    private static (ulong Device, ulong Inode, long Length)? Query(int directory, string path, int flags)
+    private static Status? Query(int directory, string path, int flags)
     {
         if (s_unsupported)
         {
@@ -125,16 +162,22 @@ internal static partial class FileIdentity
         }
 
         var buffer = new byte[BufferSize];
-        if (!TryStatx(directory, path, flags, StatxIno | StatxSize, buffer, out _))
+        if (!TryStatx(directory, path, flags, StatxType | StatxLinks | StatxIno | StatxSize, buffer, out _))
         {
             return null;
         }
 
+        var mask = BitConverter.ToUInt32(buffer, MaskOffset);
         var inode = BitConverter.ToUInt64(buffer, InodeOffset);
         var device = ((ulong)BitConverter.ToUInt32(buffer, DeviceOffset) << 32) | BitConverter.ToUInt32(buffer, DeviceOffset + 4);
-        var length = (BitConverter.ToUInt32(buffer, MaskOffset) & StatxSize) != 0 ? (long)BitConverter.ToUInt64(buffer, SizeOffset) : -1;
-        return (device, inode, length);
+        var length = (mask & StatxSize) != 0 ? (long)BitConverter.ToUInt64(buffer, SizeOffset) : -1;
+        int? mode = (mask & StatxType) != 0 ? BitConverter.ToUInt16(buffer, ModeOffset) : null;
+        uint? links = (mask & StatxLinks) != 0 ? BitConverter.ToUInt32(buffer, LinksOffset) : null;
+        return new Status(device, inode, length, mode, links);
     }
+
+    /// <summary>What one statx(2) said: the mode and the link count only when the kernel reported them.</summary>
+    private readonly record struct Status(ulong Device, ulong Inode, long Length, int? Mode, uint? Links);
 
     /// <summary>One statx(2) into <paramref name="buffer"/>; false with the errno when it failed (and statx is marked unsupported where it is missing).</summary>
     private static bool TryStatx(int directory, string path, int flags, uint mask, byte[] buffer, out int errno)

@@ -144,8 +144,17 @@ internal sealed class PartFile : IDisposable
 
             // The holder before us may have renamed the .part to its target (or removed it) between
             // our open and our lock: then the handle is no longer the file the name leads to.
-            if (FileIdentity.StillNames(handle, Path, out length))
+            if (FileIdentity.StillNames(handle, Path, out length, out var notPlain))
             {
+                // An existing .part is only ever resumed when it is a plain file with one name: a
+                // FIFO would be committed as an empty "download", and a hard link to a file outside
+                // -d would have that file cut and overwritten. A .part this claim created is one.
+                if (Existed && notPlain is not null)
+                {
+                    handle.Dispose();
+                    throw new LinkRefusedException(Path, notPlain);
+                }
+
                 return handle;
             }
 
@@ -296,6 +305,7 @@ internal sealed class PartFile : IDisposable
 
     public void Delete()
     {
+        _claimedLength = null;
         if (!_released)
         {
             File.Delete(Path);
@@ -325,6 +335,7 @@ internal sealed class PartFile : IDisposable
         }
 
         _released = true;
+        _claimedLength = null;
         RemoveMetadata();
         return true;
     }
@@ -344,6 +355,7 @@ internal sealed class PartFile : IDisposable
     {
         File.Delete(Path);
         _released = true;
+        _claimedLength = null;
         RemoveMetadata();
     }
 

@@ -128,7 +128,9 @@ internal sealed partial class ResumableTransfer(
         }
         catch (LinkRefusedException ex)
         {
-            var error = HaulErrors.SymbolicLink(target.Request.Url, ex.Path);
+            var error = ex.Reason is { } what
+                ? HaulErrors.NotPlainFile(target.Request.Url, ex.Path, what)
+                : HaulErrors.SymbolicLink(target.Request.Url, ex.Path);
             events?.Raise(new TransferFailed(target.Id, target.Request.Url, events.Now, target.Path, error, 0));
             return Failed(target, error, 0, started);
         }

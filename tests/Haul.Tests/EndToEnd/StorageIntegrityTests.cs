@@ -138,6 +138,51 @@ public sealed class StorageIntegrityTests
         File.Exists(link + ".part").ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    public async Task Download_FifoAtPartName_RefusedAndNothingCommitted(int size)
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/f.bin", TestData.Bytes(size, seed: 911));
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        var part = Path.Combine(temp.Out, "f.bin.part");
+        (await Storage.PartFileTests.RunAsync("mkfifo", part)).ShouldBe(0);
+
+        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out) with { Retries = 0 }, new(server.Url("/f.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Failed);
+        result.Error!.Kind.ShouldBe(ErrorKind.Scope);
+        result.Error.Message.ShouldBe($"refusing to write into {part}: it is a FIFO (named pipe), not a regular file");
+        server.Hits("/f.bin").ShouldBe(0);
+        File.Exists(Path.Combine(temp.Out, "f.bin")).ShouldBeFalse();
+        (await Storage.PartFileTests.RunAsync("test", "-p", part)).ShouldBe(0, "the FIFO is left as it was");
+    }
+
+    [Fact]
+    public async Task Download_PartIsHardLinkToFileOutside_RefusedAndThatFileUntouched()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/h.bin", TestData.Bytes(40_000, seed: 912));
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        var outsideBytes = TestData.Bytes(5_000, seed: 913);
+        var outside = Path.Combine(temp.Root, "precious.bin");
+        await File.WriteAllBytesAsync(outside, outsideBytes, TestContext.Current.CancellationToken);
+        var part = Path.Combine(temp.Out, "h.bin.part");
+        (await Storage.PartFileTests.RunAsync("ln", outside, part)).ShouldBe(0);
+
+        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out) with { Retries = 0 }, new(server.Url("/h.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Failed);
+        result.Error!.Kind.ShouldBe(ErrorKind.Scope);
+        result.Error.Message.ShouldBe($"refusing to write into {part}: it is a file with 2 names (hard links), so writing it would change the other names too");
+        server.Hits("/h.bin").ShouldBe(0);
+        TestData.FileSha256(outside).ShouldBe(TestData.Sha256(outsideBytes));
+        File.Exists(Path.Combine(temp.Out, "h.bin")).ShouldBeFalse();
+    }
+
     [Fact]
     public async Task Download_HaulFolderIsSymbolicLink_RunRefusedAndNothingWrittenThere()
     {
