@@ -42,19 +42,12 @@ internal static partial class FileIdentity
     /// <summary>The identity of the entry at <paramref name="path"/> itself (a link is not followed); null when unknown or absent.</summary>
     public static (ulong Device, ulong Inode)? OfPath(string path) => Query(AtCurrentDirectory, path, AtSymlinkNoFollow) is { } status ? (status.Device, status.Inode) : null;
 
-    /// <summary>The identity of the file <paramref name="handle"/> has open; null when unknown.</summary>
-    public static (ulong Device, ulong Inode)? Of(SafeFileHandle handle) => StatusOf(handle) is { } status ? (status.Device, status.Inode) : null;
-
-    /// <summary>The identity and the length of the file <paramref name="handle"/> has open (see <see cref="StatusOf"/>).</summary>
-    public static (ulong Device, ulong Inode, long Length)? StatusOf(SafeFileHandle handle) =>
-        FullStatusOf(handle) is { } status ? (status.Device, status.Inode, status.Length) : null;
-
     /// <summary>
     /// The identity and the length of the file <paramref name="handle"/> has open, with what kind
     /// of file it is, from one statx(2) (the length is -1 where the kernel did not report it);
     /// null when unknown.
     /// </summary>
-    private static Status? FullStatusOf(SafeFileHandle handle)
+    public static Status? StatusOf(SafeFileHandle handle)
     {
         if (s_unsupported)
         {
@@ -100,7 +93,7 @@ internal static partial class FileIdentity
     {
         length = null;
         notPlain = null;
-        if (FullStatusOf(handle) is not { } held)
+        if (StatusOf(handle) is not { } held)
         {
             return true;
         }
@@ -177,7 +170,7 @@ internal static partial class FileIdentity
     }
 
     /// <summary>What one statx(2) said: the mode and the link count only when the kernel reported them.</summary>
-    private readonly record struct Status(ulong Device, ulong Inode, long Length, int? Mode, uint? Links);
+    internal readonly record struct Status(ulong Device, ulong Inode, long Length, int? Mode, uint? Links);
 
     /// <summary>One statx(2) into <paramref name="buffer"/>; false with the errno when it failed (and statx is marked unsupported where it is missing).</summary>
     private static bool TryStatx(int directory, string path, int flags, uint mask, byte[] buffer, out int errno)
