@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
+using Microsoft.Win32.SafeHandles;
 
 namespace Haul.Transfer;
 
@@ -10,10 +11,14 @@ namespace Haul.Transfer;
 /// receive itself, and a second core can take it. A buffer goes back to its pool only after the
 /// hasher has passed its last region; at most <c>maxBuffers</c> are out at once, so a hasher that
 /// falls behind slows the receiver instead of piling up memory. The one who starts it holds a
-/// buffer already, which counts among them.
+/// buffer already, which counts among them. Bytes that went into the file without a buffer
+/// (<see cref="HashFile"/>) are read back from it, in the same order.
 /// </summary>
 internal sealed class OffPathDigest : IAsyncDisposable
 {
+    /// <summary>The read-back buffer for file regions: the page cache serves it, so a larger one buys nothing.</summary>
+    private const int ReadBackSize = 256 * 1024;
+
     private readonly BodyDigest _digest;
     private readonly ArrayPool<byte> _pool;
     private readonly SemaphoreSlim _buffers;
@@ -24,6 +29,9 @@ internal sealed class OffPathDigest : IAsyncDisposable
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ExceptionDispatchInfo? _fault;
+
+    /// <summary>What the hasher reads file regions into, rented on the first one.</summary>
+    private byte[]? _readBack;
 
     public OffPathDigest(BodyDigest digest, ArrayPool<byte> pool, int maxBuffers)
     {
@@ -59,6 +67,9 @@ internal sealed class OffPathDigest : IAsyncDisposable
     /// <summary>Hands over a region that is on disk; its buffer must stay untouched there until released.</summary>
     public void Hash(byte[] buffer, int start, int length) => _regions.Writer.TryWrite(new Region(buffer, start, length, Release: false));
 
+    /// <summary>Hands over a region of <paramref name="file"/> that was written without passing through a buffer; the hasher reads it back.</summary>
+    public void HashFile(SafeFileHandle file, long position, int length) => _regions.Writer.TryWrite(new Region(null, 0, length, Release: false, file, position));
+
     /// <summary>Gives the buffer back to the pool once every region handed over before this is hashed.</summary>
     public void Release(byte[] buffer) => _regions.Writer.TryWrite(new Region(buffer, 0, 0, Release: true));
 
@@ -83,14 +94,18 @@ internal sealed class OffPathDigest : IAsyncDisposable
             {
                 while (reader.TryRead(out var region))
                 {
-                    if (region.Length > 0)
+                    if (region.File is { } file)
+                    {
+                        HashFromFile(file, region.Position, region.Length);
+                    }
+                    else if (region.Length > 0)
                     {
                         _digest.Append(region.Buffer.AsSpan(region.Start, region.Length));
                     }
 
                     if (region.Release)
                     {
-                        _pool.Return(region.Buffer);
+                        _pool.Return(region.Buffer!);
                         _buffers.Release();
                     }
                 }
@@ -102,7 +117,34 @@ internal sealed class OffPathDigest : IAsyncDisposable
             Volatile.Write(ref _fault, ExceptionDispatchInfo.Capture(ex));
             _failed.TrySetResult();
         }
+        finally
+        {
+            if (_readBack is { } readBack)
+            {
+                _readBack = null;
+                _pool.Return(readBack);
+            }
+        }
     }
 
-    private readonly record struct Region(byte[] Buffer, int Start, int Length, bool Release);
+    /// <summary>Reads a region back from the file and hashes it: the digest is then of the bytes on disk.</summary>
+    private void HashFromFile(SafeFileHandle file, long position, int length)
+    {
+        var buffer = _readBack ??= _pool.Rent(ReadBackSize);
+        while (length > 0)
+        {
+            var read = RandomAccess.Read(file, buffer.AsSpan(0, Math.Min(length, buffer.Length)), position);
+            if (read == 0)
+            {
+                // Something cut the file after those bytes went into it.
+                throw new IOException($"the file ended at offset {position}, before the bytes written there");
+            }
+
+            _digest.Append(buffer.AsSpan(0, read));
+            position += read;
+            length -= read;
+        }
+    }
+
+    private readonly record struct Region(byte[]? Buffer, int Start, int Length, bool Release, SafeFileHandle? File = null, long Position = 0);
 }

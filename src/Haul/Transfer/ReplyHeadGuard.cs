@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using Haul.Errors;
 
@@ -10,6 +12,12 @@ namespace Haul.Transfer;
 /// chunks, trailers) and skips bodies without looking at them; whenever it is unsure where the
 /// next head starts (a body that runs to the close, a switch of protocol, a CONNECT) it stops
 /// watching that connection, so a body is never mistaken for a head.
+/// <para>
+/// Because it knows where a body by length is and how much of it is left, the guard is also
+/// where body bytes may skip the process: a read into a <see cref="FileBoundMemory"/> while a
+/// body by length is being read moves at most the rest of that body from the socket into the
+/// file (<see cref="SplicePipe"/>), never a byte of what follows it.
+/// </para>
 /// </summary>
 internal sealed class ReplyHeadGuard(Stream inner) : Stream
 {
@@ -26,6 +34,12 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
     private bool _previousCr;
     private bool _headRequest;
     private MalformedReplyException? _pending;
+
+    /// <summary>The pipe that moves bodies into files, made on the first such read.</summary>
+    private SplicePipe? _pipe;
+
+    /// <summary>No pipe could be made, or one failed: this connection reads every body as usual.</summary>
+    private bool _noPipe;
 
     private enum State
     {
@@ -64,11 +78,67 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfPending();
+        if (_state == State.Body
+            && MemoryMarshal.TryGetMemoryManager<byte, FileBoundMemory>(buffer, out var target, out var start, out var length)
+            && inner is NetworkStream { Socket: var socket }
+            && Pipe() is { } pipe)
+        {
+            return MoveBodyAsync(pipe, socket, target, start, (int)Math.Min(length, _left), cancellationToken);
+        }
+
+        return ReadInspectedAsync(buffer, cancellationToken);
+    }
+
+    private async ValueTask<int> ReadInspectedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Inspect(buffer.Span[..read]);
+    }
+
+    /// <summary>Moves up to <paramref name="count"/> bytes of the body into the reader's file; they count as read and are not inspected, like any body bytes.</summary>
+    private async ValueTask<int> MoveBodyAsync(SplicePipe pipe, Socket socket, FileBoundMemory target, int start, int count, CancellationToken cancellationToken)
+    {
+        int moved;
+        try
+        {
+            moved = await pipe.MoveAsync(socket, target.File, target.Position + start, count, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SpliceWriteException fault)
+        {
+            target.NoteWriteFault(fault);
+            throw;
+        }
+
+        target.NoteMoved(moved);
+        _left -= moved;
+        if (_left == 0)
+        {
+            _state = State.Head;
+        }
+
+        return moved;
+    }
+
+    /// <summary>The connection's pipe: made on first use, and not again once one could not be made or failed.</summary>
+    private SplicePipe? Pipe()
+    {
+        if (_pipe is { IsBroken: true })
+        {
+            _pipe.Dispose();
+            _pipe = null;
+            _noPipe = true;
+        }
+
+        if (_pipe is null && !_noPipe)
+        {
+            _pipe = SplicePipe.TryCreate();
+            _noPipe = _pipe is null;
+        }
+
+        return _pipe;
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -101,6 +171,7 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
         if (disposing)
         {
             inner.Dispose();
+            _pipe?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -109,6 +180,7 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
     public override async ValueTask DisposeAsync()
     {
         await inner.DisposeAsync().ConfigureAwait(false);
+        _pipe?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 

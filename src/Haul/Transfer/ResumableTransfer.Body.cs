@@ -23,6 +23,12 @@ internal sealed partial class ResumableTransfer
     /// <summary>The largest receive buffer: fewer reads, writes and hand-offs per byte on a fast stream.</summary>
     internal const int LargeReceiveBuffer = 512 * 1024;
 
+    /// <summary>
+    /// Whether a fast body may go from the socket straight into the file (where the system can:
+    /// <see cref="SplicePipe"/>); tests turn it off to compare both ways.
+    /// </summary>
+    internal bool MoveToFile { get; init; } = true;
+
     /// <summary>Where receive buffers come from; tests put a recording pool here.</summary>
     internal ArrayPool<byte> ReceivePool { get; init; } = ArrayPool<byte>.Shared;
 
@@ -46,7 +52,7 @@ internal sealed partial class ResumableTransfer
         // less at a time, and its buffer stays as small as its reads.
         var first = Math.Min(options.BufferSize, FirstReceiveBuffer);
         var end = offset + response.Content.Headers.ContentLength;
-        var sink = new BodySink(file, offset, state.Digest, first, large, ReceivePool, end);
+        var sink = new BodySink(file, offset, state.Digest, first, large, ReceivePool, end, moveToFile: MayMove(response));
 
         // Whether the body went to disk in one write from byte zero once all of it had arrived
         // (the commit then need not read it back: see PartCommit.FindChange).
@@ -88,6 +94,12 @@ internal sealed partial class ResumableTransfer
                     }
                     catch (Exception ex) when (ex is IOException or HttpRequestException)
                     {
+                        if (sink.MoveFault is { } refused)
+                        {
+                            // The file, not the network, failed a read that moved bytes into it.
+                            throw HaulErrors.Storage(state.Url, state.Part.Path, refused);
+                        }
+
                         // Keep what arrived before the break: the next attempt resumes after it.
                         await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
                         throw HaulErrors.BodyInterrupted(
@@ -111,6 +123,12 @@ internal sealed partial class ResumableTransfer
                     }
 
                     sink.Advance(read);
+                    if (sink.Moved > 0)
+                    {
+                        // Bytes moved into the file were written without a write of ours.
+                        await SaveMetadataIfDueAsync(state, sink, cancellationToken).ConfigureAwait(false);
+                    }
+
                     if (options.MaxFileSize is { } maxFileSize && sink.Received > maxFileSize)
                     {
                         // No length was announced (or it lied): the body is stopped where it passes the limit.
@@ -124,6 +142,17 @@ internal sealed partial class ResumableTransfer
             }
         }
     }
+
+    /// <summary>
+    /// Whether the body may be offered to the connection to move into the file: only a plain
+    /// HTTP/1.x connection can (<see cref="ReplyHeadGuard"/> over a socket), so a TLS or HTTP/2
+    /// body is gathered from its first read instead of showing it on its first reads.
+    /// </summary>
+    private bool MayMove(HttpResponseMessage response) =>
+        MoveToFile
+        && SplicePipe.IsSupported
+        && response.Version.Major == 1
+        && response.RequestMessage?.RequestUri?.Scheme == Uri.UriSchemeHttp;
 
     /// <summary>
     /// Writes what <paramref name="sink"/> gathered while a read is under way. A failed write
@@ -159,6 +188,12 @@ internal sealed partial class ResumableTransfer
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }
 
+        await SaveMetadataIfDueAsync(state, sink, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Once a body is worth resuming after a crash, its validators go to disk (<see cref="MetadataThreshold"/>).</summary>
+    private async ValueTask SaveMetadataIfDueAsync(TransferState state, BodySink sink, CancellationToken cancellationToken)
+    {
         if (!state.Part.MetadataSaved && sink.Written >= MetadataThreshold)
         {
             await WriteStorageAsync(state, () => state.Part.SaveMetadataAsync(cancellationToken)).ConfigureAwait(false);

@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Haul.Transfer;
+
+/// <summary>
+/// The room a body read is given when its bytes may skip the process: a real span of a receive
+/// buffer, tagged with the file and the position where those bytes belong. The HTTP handler
+/// passes the memory it is asked to fill down to the connection unchanged when it has nothing
+/// buffered (and copies what it has buffered into the span, as into any buffer); the
+/// connection's <see cref="ReplyHeadGuard"/>, which knows when the bytes ahead are body, may
+/// then move them from the socket straight into the file (<see cref="SplicePipe"/>) and say so
+/// here. After each read, <see cref="Moved"/> tells the reader where the bytes it was told of are:
+/// in the file (all of them) or in the span.
+/// </summary>
+internal sealed class FileBoundMemory(SafeFileHandle file) : MemoryManager<byte>
+{
+    private byte[] _buffer = [];
+    private int _start;
+    private int _length;
+
+    /// <summary>The file the bytes belong in.</summary>
+    public SafeFileHandle File { get; } = file;
+
+    /// <summary>Whether a read was offered this room yet.</summary>
+    public bool Offered { get; private set; }
+
+    /// <summary>Where the first byte of the offered span belongs in <see cref="File"/>.</summary>
+    public long Position { get; private set; }
+
+    /// <summary>How many bytes the last read moved into the file instead of the span.</summary>
+    public int Moved { get; private set; }
+
+    /// <summary>What the file refused during the last read, when a move failed there.</summary>
+    public SpliceWriteException? WriteFault { get; private set; }
+
+    /// <summary>Offers <paramref name="length"/> bytes of <paramref name="buffer"/> from <paramref name="start"/>, standing for the file from <paramref name="position"/>.</summary>
+    public Memory<byte> Offer(byte[] buffer, int start, int length, long position)
+    {
+        _buffer = buffer;
+        _start = start;
+        _length = length;
+        Position = position;
+        Offered = true;
+        Moved = 0;
+        WriteFault = null;
+        return CreateMemory(length);
+    }
+
+    /// <summary>Records that <paramref name="count"/> bytes of the read went straight into the file.</summary>
+    public void NoteMoved(int count) => Moved += count;
+
+    /// <summary>The reader has accounted for the moved bytes: the next read starts from none.</summary>
+    public void Consume() => Moved = 0;
+
+    /// <summary>Records why a move failed at the file.</summary>
+    public void NoteWriteFault(SpliceWriteException fault) => WriteFault = fault;
+
+    public override Span<byte> GetSpan() => _buffer.AsSpan(_start, _length);
+
+    public override unsafe MemoryHandle Pin(int elementIndex = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)elementIndex, (uint)_length);
+        var handle = GCHandle.Alloc(_buffer, GCHandleType.Pinned);
+        return new MemoryHandle((byte*)handle.AddrOfPinnedObject() + _start + elementIndex, handle, this);
+    }
+
+    public override void Unpin()
+    {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+    }
+}
