@@ -28,7 +28,9 @@ internal sealed class PartCommit(NameReservations names, ContentDeduplicator? de
     /// length with a zero-filled gap, and a rewrite in place keeps both, so a body up to
     /// <see cref="ReadBackLimit"/> is also read back through the locked handle and rehashed: from
     /// the page cache, about what hashing it cost the first time, and nothing next to the
-    /// transfer. Above the limit (a re-read of gigabytes) only the two cheap checks run.
+    /// transfer. Above the limit (a re-read of gigabytes) only the two cheap checks run; there a
+    /// body may also have gone from the socket into the file without a buffer, and its digest is
+    /// then of the bytes read back from the file a few MiB behind the writes (see BodySink.Moves.cs).
     /// <para>
     /// Nor is a body read back that went to disk in one write from byte zero, after all of it had
     /// arrived (<paramref name="writtenInOneWrite"/>; a small file, usually). The digest is of the

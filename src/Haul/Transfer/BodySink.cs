@@ -9,27 +9,13 @@ namespace Haul.Transfer;
 /// thread and back), and hashed in the order written. The first buffer is small, so that thousands
 /// of slow transfers stay cheap; it doubles each time a single read fills it whole, up to the large
 /// size. A stream that reaches the large size is fast, and its hashing moves off the receive path
-/// to another core (<see cref="OffPathDigest"/>). From then on, where the system allows it, a read
-/// may be offered as a <see cref="FileBoundMemory"/>: the connection can move the bytes from the
-/// socket straight into the file at their place, and the hasher reads them back from there.
+/// to another core (<see cref="OffPathDigest"/>). A large body may also skip the buffer: see
+/// BodySink.Moves.cs.
 /// </summary>
-internal sealed class BodySink : IAsyncDisposable
+internal sealed partial class BodySink : IAsyncDisposable
 {
     /// <summary>Large buffers one transfer has out at once while hashing is off the path: one being filled, the others written and waiting for the hasher.</summary>
     internal const int OffPathBuffers = 2;
-
-    /// <summary>Bytes moved into the file that are handed to the hasher together: one wake-up of it per this much, not per read.</summary>
-    internal const int MovedPerHash = 4 * 1024 * 1024;
-
-    /// <summary>
-    /// A body is offered to the connection to move into the file once this much of it has come, or
-    /// at least this much is announced still to come: below it, the pipe and the hasher's thread
-    /// cost more than the copies they save.
-    /// </summary>
-    internal const int MoveFrom = 1024 * 1024;
-
-    /// <summary>Reads in a row that came back through the buffer although they could have been moved: the connection cannot move (TLS, HTTP/2, a chunked body), so the body is gathered as usual.</summary>
-    private const int UnmovedReadsToGiveUp = 2;
 
     private readonly SafeFileHandle _file;
     private readonly BodyDigest _digest;
@@ -57,26 +43,14 @@ internal sealed class BodySink : IAsyncDisposable
     /// <summary>The current buffer is lent to a read that may still be running: it never goes back to the pool.</summary>
     private bool _abandoned;
 
-    /// <summary>The room offered to reads that may move bytes straight into the file; null when they may not (any more).</summary>
-    private FileBoundMemory? _fileBound;
-
-    /// <summary>Reads in a row that were offered to be moved and came back through the buffer instead.</summary>
-    private int _unmovedReads;
-
-    /// <summary>The file position where this body's bytes started.</summary>
-    private readonly long _begin;
-
-    /// <summary>Bytes moved into the file just before <c>_position</c> and not yet handed to the hasher.</summary>
-    private int _movedUnhashed;
-
     /// <summary>What stopped the hasher, kept when it is disposed.</summary>
     private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _hashFault;
 
-    public BodySink(SafeFileHandle file, long offset, BodyDigest digest, int firstSize, int largeSize, ArrayPool<byte>? pool = null, long? end = null, bool moveToFile = false)
+    public BodySink(SafeFileHandle file, long offset, BodyDigest digest, int firstSize, int largeSize, ArrayPool<byte>? pool = null, long? end = null, long? moveAbove = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(firstSize, 1);
         _file = file;
-        _position = _begin = offset;
+        _position = offset;
         _end = end;
         _digest = digest;
         _pool = pool ?? ArrayPool<byte>.Shared;
@@ -88,7 +62,7 @@ internal sealed class BodySink : IAsyncDisposable
             _offPath = new OffPathDigest(_digest, _pool, OffPathBuffers);
         }
 
-        if (moveToFile)
+        if (end > moveAbove)
         {
             _fileBound = new FileBoundMemory(file);
         }
@@ -118,16 +92,9 @@ internal sealed class BodySink : IAsyncDisposable
     /// <summary>The current buffer's size.</summary>
     public int BufferSize => _size;
 
-    /// <summary>Bytes that went from the socket straight into the file.</summary>
-    public long Moved { get; private set; }
-
-    /// <summary>What the file refused during the last read, when the connection moved bytes into it.</summary>
-    public SpliceWriteException? MoveFault => _fileBound?.WriteFault;
-
     /// <summary>
     /// Room for the next read: the rest of the buffer, or a fresh one when it is full (its bytes are
-    /// written first). On a fast stream with moves allowed, what is gathered is written first and
-    /// the room may stand for the file (see <see cref="FileBoundMemory"/>).
+    /// written first). For a body that moves, the room also stands for the file (<see cref="FileBoundMemory"/>).
     /// </summary>
     public async ValueTask<Memory<byte>> NextSpaceAsync(CancellationToken cancellationToken)
     {
@@ -137,57 +104,29 @@ internal sealed class BodySink : IAsyncDisposable
             await NextBufferAsync(_reads == 1 ? (int)Math.Min(2L * _size, _largeSize) : _size, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_fileBound is { } fileBound && (fileBound.Offered || WorthMoving))
+        if (_fileBound is not null)
         {
-            // Moved bytes land at the received position and are hashed after everything before them.
-            Write();
-            if (_offPath is null || _size < _largeSize)
-            {
-                // The hasher reads moved bytes back from the file; the buffer takes what the
-                // handler already holds, and its size bounds how much one read may move.
-                await NextBufferAsync(_largeSize, cancellationToken).ConfigureAwait(false);
-            }
-
-            return fileBound.Offer(_buffer!, _filled, _size - _filled, _position);
+            return await NextMoveSpaceAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return _buffer.AsMemory(_filled, _size - _filled);
     }
 
-    /// <summary>Whether enough of the body has come, or is announced still to come, for moves to pay.</summary>
-    private bool WorthMoving => Received - _begin >= MoveFrom || (_end is { } end && end - Received >= MoveFrom);
-
     /// <summary>Counts <paramref name="read"/> bytes as received into the space <see cref="NextSpaceAsync"/> gave (or moved into the file for it).</summary>
     public void Advance(int read)
     {
-        if (_fileBound is { Moved: > 0 } fileBound)
+        if (_fileBound is { Moved: > 0 })
         {
-            if (fileBound.Moved != read)
-            {
-                throw new InvalidOperationException($"A read reported {read} bytes, of which {fileBound.Moved} went into the file.");
-            }
-
-            _offPath!.ThrowIfFaulted();
-            _unmovedReads = 0;
-            _position += read;
-            _movedUnhashed += read;
-            Moved += read;
-            fileBound.Consume();
-            if (_movedUnhashed >= MovedPerHash)
-            {
-                HashMoved();
-            }
-
+            AdvanceMoved(read);
             return;
         }
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(read, _size - _filled);
         _filled += read;
         _reads++;
-        if (_fileBound is { Offered: true } && read > 0 && ++_unmovedReads >= UnmovedReadsToGiveUp)
+        if (_fileBound is not null && read > 0)
         {
-            // The first such read may be what the handler held before the body; a second means no moves here.
-            _fileBound = null;
+            NoteUnmoved();
         }
     }
 
@@ -261,16 +200,6 @@ internal sealed class BodySink : IAsyncDisposable
         else if (buffer is not null)
         {
             _pool.Return(buffer);
-        }
-    }
-
-    /// <summary>Hands the bytes moved into the file since the last time to the hasher, which reads them back from there.</summary>
-    private void HashMoved()
-    {
-        if (_movedUnhashed > 0)
-        {
-            _offPath!.HashFile(_file, _position - _movedUnhashed, _movedUnhashed);
-            _movedUnhashed = 0;
         }
     }
 

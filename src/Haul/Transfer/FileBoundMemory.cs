@@ -18,7 +18,6 @@ internal sealed class FileBoundMemory(SafeFileHandle file) : MemoryManager<byte>
 {
     private byte[] _buffer = [];
     private int _start;
-    private int _length;
 
     /// <summary>The file the bytes belong in.</summary>
     public SafeFileHandle File { get; } = file;
@@ -26,42 +25,52 @@ internal sealed class FileBoundMemory(SafeFileHandle file) : MemoryManager<byte>
     /// <summary>Whether a read was offered this room yet.</summary>
     public bool Offered { get; private set; }
 
+    /// <summary>The length of the offered span.</summary>
+    public int Length { get; private set; }
+
+    /// <summary>Whether the last move filled all of the span it was offered (the stream had more at hand).</summary>
+    public bool LastMoveFilled { get; private set; }
+
     /// <summary>Where the first byte of the offered span belongs in <see cref="File"/>.</summary>
     public long Position { get; private set; }
 
     /// <summary>How many bytes the last read moved into the file instead of the span.</summary>
     public int Moved { get; private set; }
 
-    /// <summary>What the file refused during the last read, when a move failed there.</summary>
-    public SpliceWriteException? WriteFault { get; private set; }
+    /// <summary>The file refused bytes during a read (they came through the span instead): offering it more is pointless.</summary>
+    public bool FileRefused { get; private set; }
 
     /// <summary>Offers <paramref name="length"/> bytes of <paramref name="buffer"/> from <paramref name="start"/>, standing for the file from <paramref name="position"/>.</summary>
     public Memory<byte> Offer(byte[] buffer, int start, int length, long position)
     {
         _buffer = buffer;
         _start = start;
-        _length = length;
+        Length = length;
         Position = position;
         Offered = true;
         Moved = 0;
-        WriteFault = null;
+        LastMoveFilled = false;
         return CreateMemory(length);
     }
 
     /// <summary>Records that <paramref name="count"/> bytes of the read went straight into the file.</summary>
-    public void NoteMoved(int count) => Moved += count;
+    public void NoteMoved(int count)
+    {
+        Moved += count;
+        LastMoveFilled = count > 0 && count == Length;
+    }
 
     /// <summary>The reader has accounted for the moved bytes: the next read starts from none.</summary>
     public void Consume() => Moved = 0;
 
-    /// <summary>Records why a move failed at the file.</summary>
-    public void NoteWriteFault(SpliceWriteException fault) => WriteFault = fault;
+    /// <summary>Records that the file refused bytes of a read, which then came through the span.</summary>
+    public void NoteFileRefused() => FileRefused = true;
 
-    public override Span<byte> GetSpan() => _buffer.AsSpan(_start, _length);
+    public override Span<byte> GetSpan() => _buffer.AsSpan(_start, Length);
 
     public override unsafe MemoryHandle Pin(int elementIndex = 0)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)elementIndex, (uint)_length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)elementIndex, (uint)Length);
         var handle = GCHandle.Alloc(_buffer, GCHandleType.Pinned);
         return new MemoryHandle((byte*)handle.AddrOfPinnedObject() + _start + elementIndex, handle, this);
     }

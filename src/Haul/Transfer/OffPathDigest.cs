@@ -30,8 +30,11 @@ internal sealed class OffPathDigest : IAsyncDisposable
 
     private ExceptionDispatchInfo? _fault;
 
-    /// <summary>What the hasher reads file regions into, rented on the first one.</summary>
-    private byte[]? _readBack;
+    /// <summary>Bytes of file regions handed over and not yet hashed.</summary>
+    private long _fileBacklog;
+
+    /// <summary>A receiver waiting for the file backlog to shrink, completed by the hasher after each file region.</summary>
+    private TaskCompletionSource? _backlogShrank;
 
     public OffPathDigest(BodyDigest digest, ArrayPool<byte> pool, int maxBuffers)
     {
@@ -68,7 +71,39 @@ internal sealed class OffPathDigest : IAsyncDisposable
     public void Hash(byte[] buffer, int start, int length) => _regions.Writer.TryWrite(new Region(buffer, start, length, Release: false));
 
     /// <summary>Hands over a region of <paramref name="file"/> that was written without passing through a buffer; the hasher reads it back.</summary>
-    public void HashFile(SafeFileHandle file, long position, int length) => _regions.Writer.TryWrite(new Region(null, 0, length, Release: false, file, position));
+    public void HashFile(SafeFileHandle file, long position, int length)
+    {
+        Interlocked.Add(ref _fileBacklog, length);
+        _regions.Writer.TryWrite(new Region(null, 0, length, Release: false, file, position));
+    }
+
+    /// <summary>
+    /// Waits until at most <paramref name="limit"/> bytes of file regions are waiting to be hashed.
+    /// Throws the hasher's failure instead of waiting for a hasher that stopped.
+    /// </summary>
+    public ValueTask WaitForFileBacklogAsync(long limit, CancellationToken cancellationToken)
+    {
+        ThrowIfFaulted();
+        return Volatile.Read(ref _fileBacklog) <= limit ? ValueTask.CompletedTask : WaitForHasherAsync(limit, cancellationToken);
+    }
+
+    private async ValueTask WaitForHasherAsync(long limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var shrank = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _backlogShrank, shrank);
+
+            // Read after publishing: a region hashed before then is counted here, one after completes the wait.
+            if (Volatile.Read(ref _fileBacklog) <= limit)
+            {
+                return;
+            }
+
+            await Task.WhenAny(shrank.Task, _failed.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+            ThrowIfFaulted();
+        }
+    }
 
     /// <summary>Gives the buffer back to the pool once every region handed over before this is hashed.</summary>
     public void Release(byte[] buffer) => _regions.Writer.TryWrite(new Region(buffer, 0, 0, Release: true));
@@ -97,6 +132,8 @@ internal sealed class OffPathDigest : IAsyncDisposable
                     if (region.File is { } file)
                     {
                         HashFromFile(file, region.Position, region.Length);
+                        Interlocked.Add(ref _fileBacklog, -region.Length);
+                        Interlocked.Exchange(ref _backlogShrank, null)?.TrySetResult();
                     }
                     else if (region.Length > 0)
                     {
@@ -117,32 +154,32 @@ internal sealed class OffPathDigest : IAsyncDisposable
             Volatile.Write(ref _fault, ExceptionDispatchInfo.Capture(ex));
             _failed.TrySetResult();
         }
-        finally
-        {
-            if (_readBack is { } readBack)
-            {
-                _readBack = null;
-                _pool.Return(readBack);
-            }
-        }
     }
 
     /// <summary>Reads a region back from the file and hashes it: the digest is then of the bytes on disk.</summary>
     private void HashFromFile(SafeFileHandle file, long position, int length)
     {
-        var buffer = _readBack ??= _pool.Rent(ReadBackSize);
-        while (length > 0)
+        // Rented for the region only: thousands of transfers in flight hold none between regions.
+        var buffer = _pool.Rent(ReadBackSize);
+        try
         {
-            var read = RandomAccess.Read(file, buffer.AsSpan(0, Math.Min(length, buffer.Length)), position);
-            if (read == 0)
+            while (length > 0)
             {
-                // Something cut the file after those bytes went into it.
-                throw new IOException($"the file ended at offset {position}, before the bytes written there");
-            }
+                var read = RandomAccess.Read(file, buffer.AsSpan(0, Math.Min(length, ReadBackSize)), position);
+                if (read == 0)
+                {
+                    // Something cut the file after those bytes went into it.
+                    throw new IOException($"the file ended at offset {position}, before the bytes written there");
+                }
 
-            _digest.Append(buffer.AsSpan(0, read));
-            position += read;
-            length -= read;
+                _digest.Append(buffer.AsSpan(0, read));
+                position += read;
+                length -= read;
+            }
+        }
+        finally
+        {
+            _pool.Return(buffer);
         }
     }
 

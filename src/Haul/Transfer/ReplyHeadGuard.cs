@@ -35,12 +35,6 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
     private bool _headRequest;
     private MalformedReplyException? _pending;
 
-    /// <summary>The pipe that moves bodies into files, made on the first such read.</summary>
-    private SplicePipe? _pipe;
-
-    /// <summary>No pipe could be made, or one failed: this connection reads every body as usual.</summary>
-    private bool _noPipe;
-
     private enum State
     {
         Head,
@@ -82,11 +76,11 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
     {
         ThrowIfPending();
         if (_state == State.Body
+            && SplicePipe.IsSupported
             && MemoryMarshal.TryGetMemoryManager<byte, FileBoundMemory>(buffer, out var target, out var start, out var length)
-            && inner is NetworkStream { Socket: var socket }
-            && Pipe() is { } pipe)
+            && inner is NetworkStream { Socket: var socket })
         {
-            return MoveBodyAsync(pipe, socket, target, start, (int)Math.Min(length, _left), cancellationToken);
+            return ReceiveBodyAsync(socket, target, start, (int)Math.Min(length, _left), cancellationToken);
         }
 
         return ReadInspectedAsync(buffer, cancellationToken);
@@ -98,47 +92,21 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
         return Inspect(buffer.Span[..read]);
     }
 
-    /// <summary>Moves up to <paramref name="count"/> bytes of the body into the reader's file; they count as read and are not inspected, like any body bytes.</summary>
-    private async ValueTask<int> MoveBodyAsync(SplicePipe pipe, Socket socket, FileBoundMemory target, int start, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads up to <paramref name="count"/> bytes of the body for a reader that offered its file:
+    /// moved there when they can be, else into its span. Body bytes are never inspected, so either
+    /// way they only count down the body.
+    /// </summary>
+    private async ValueTask<int> ReceiveBodyAsync(Socket socket, FileBoundMemory target, int start, int count, CancellationToken cancellationToken)
     {
-        int moved;
-        try
-        {
-            moved = await pipe.MoveAsync(socket, target.File, target.Position + start, count, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SpliceWriteException fault)
-        {
-            target.NoteWriteFault(fault);
-            throw;
-        }
-
-        target.NoteMoved(moved);
-        _left -= moved;
+        var read = await SplicePipe.ReceiveAsync(socket, target, start, count, cancellationToken).ConfigureAwait(false);
+        _left -= read;
         if (_left == 0)
         {
             _state = State.Head;
         }
 
-        return moved;
-    }
-
-    /// <summary>The connection's pipe: made on first use, and not again once one could not be made or failed.</summary>
-    private SplicePipe? Pipe()
-    {
-        if (_pipe is { IsBroken: true })
-        {
-            _pipe.Dispose();
-            _pipe = null;
-            _noPipe = true;
-        }
-
-        if (_pipe is null && !_noPipe)
-        {
-            _pipe = SplicePipe.TryCreate();
-            _noPipe = _pipe is null;
-        }
-
-        return _pipe;
+        return read;
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -171,7 +139,6 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
         if (disposing)
         {
             inner.Dispose();
-            _pipe?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -180,7 +147,6 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
     public override async ValueTask DisposeAsync()
     {
         await inner.DisposeAsync().ConfigureAwait(false);
-        _pipe?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 

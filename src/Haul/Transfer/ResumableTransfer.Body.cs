@@ -24,10 +24,17 @@ internal sealed partial class ResumableTransfer
     internal const int LargeReceiveBuffer = 512 * 1024;
 
     /// <summary>
-    /// Whether a fast body may go from the socket straight into the file (where the system can:
+    /// Whether a large body may go from the socket straight into the file (where the system can:
     /// <see cref="SplicePipe"/>); tests turn it off to compare both ways.
     /// </summary>
     internal bool MoveToFile { get; init; } = true;
+
+    /// <summary>
+    /// The file length past which a body moves (see BodySink.Moves.cs): the commit's read-back
+    /// limit, below which the file is rehashed against the digest of what was received. Tests
+    /// lower it to move small bodies.
+    /// </summary>
+    internal long MoveAbove { get; init; } = Storage.PartCommit.ReadBackLimit;
 
     /// <summary>Where receive buffers come from; tests put a recording pool here.</summary>
     internal ArrayPool<byte> ReceivePool { get; init; } = ArrayPool<byte>.Shared;
@@ -52,7 +59,7 @@ internal sealed partial class ResumableTransfer
         // less at a time, and its buffer stays as small as its reads.
         var first = Math.Min(options.BufferSize, FirstReceiveBuffer);
         var end = offset + response.Content.Headers.ContentLength;
-        var sink = new BodySink(file, offset, state.Digest, first, large, ReceivePool, end, moveToFile: MayMove(response));
+        var sink = new BodySink(file, offset, state.Digest, first, large, ReceivePool, end, moveAbove: MayMove(response) ? MoveAbove : null);
 
         // Whether the body went to disk in one write from byte zero once all of it had arrived
         // (the commit then need not read it back: see PartCommit.FindChange).
@@ -94,12 +101,6 @@ internal sealed partial class ResumableTransfer
                     }
                     catch (Exception ex) when (ex is IOException or HttpRequestException)
                     {
-                        if (sink.MoveFault is { } refused)
-                        {
-                            // The file, not the network, failed a read that moved bytes into it.
-                            throw HaulErrors.Storage(state.Url, state.Part.Path, refused);
-                        }
-
                         // Keep what arrived before the break: the next attempt resumes after it.
                         await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
                         throw HaulErrors.BodyInterrupted(

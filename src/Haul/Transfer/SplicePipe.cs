@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -5,21 +6,21 @@ using Microsoft.Win32.SafeHandles;
 namespace Haul.Transfer;
 
 /// <summary>
-/// Moves body bytes from a connection's socket into a file without bringing them into the
-/// process: splice(2) hands the socket's received pages to a pipe, and a second splice writes
-/// them at their place in the file. One copy (into the page cache) instead of two (into a
-/// buffer, then into the page cache), and no buffer for the receiving thread to touch: on one
-/// fast stream this is what lets haul keep up with a peer that does not hash what it saves.
-/// Linux only; one pipe per connection, used by one read at a time.
+/// Moves body bytes from a connection's socket into a file without copying them through the
+/// receiving thread: splice(2) hands the socket's received pages to a pipe, and a second splice
+/// writes them at their place in the file. One copy (into the page cache) instead of two (into a
+/// buffer, then into the page cache). Linux only.
 /// </summary>
 /// <remarks>
-/// The pipe is empty between moves: a move either writes everything it took from the socket or
-/// fails, and a failed pipe is not used again (the connection it belongs to is broken then: the
-/// bytes taken from the socket reached neither the file nor the handler).
+/// A pipe is only ever in use between the two splices of one step, with no wait in between, so
+/// the process needs as many pipes as threads moving bytes at one moment, not one per
+/// connection: idle pipes wait in a small pool (each counts against the user's pipe quota,
+/// <c>pipe-user-pages-soft</c>). A pipe is empty whenever it is back in the pool; one whose
+/// state is unknown after a failure is closed instead.
 /// </remarks>
 internal sealed partial class SplicePipe : IDisposable
 {
-    /// <summary>What one pipe asks to hold: as much as one large receive buffer, so a move is one splice each way.</summary>
+    /// <summary>What one pipe asks to hold: as much as one large receive buffer, so a step is one splice each way.</summary>
     internal const int WantedCapacity = ResumableTransfer.LargeReceiveBuffer;
 
     private const int CloseOnExec = 0x80000;
@@ -27,13 +28,17 @@ internal sealed partial class SplicePipe : IDisposable
     private const int GetPipeSize = 1032;
     private const uint SpliceMove = 1;
     private const uint SpliceNonBlocking = 2;
-    private const int TryAgain = 11;
     private const int Interrupted = 4;
+    private const int TryAgain = 11;
+
+    /// <summary>Idle pipes kept for the next step; more are closed when they come back.</summary>
+    private static readonly int MaxIdle = Math.Max(4, 2 * Environment.ProcessorCount);
+
+    private static readonly ConcurrentStack<SplicePipe> Idle = new();
 
     private readonly SafeFileHandle _out;
     private readonly SafeFileHandle _in;
     private readonly int _capacity;
-    private bool _broken;
 
     private SplicePipe(SafeFileHandle output, SafeFileHandle input, int capacity)
     {
@@ -45,56 +50,78 @@ internal sealed partial class SplicePipe : IDisposable
     /// <summary>Whether this system can move socket bytes into files (Linux).</summary>
     public static bool IsSupported => OperatingSystem.IsLinux();
 
-    /// <summary>A new pipe, or null when none can be made (no descriptors left, not Linux): the caller reads as usual then.</summary>
-    public static unsafe SplicePipe? TryCreate()
-    {
-        if (!IsSupported)
-        {
-            return null;
-        }
-
-        int* fds = stackalloc int[2];
-        if (Pipe2(fds, CloseOnExec) != 0)
-        {
-            return null;
-        }
-
-        // A larger pipe is only fewer system calls; past the per-user limit (pipe-user-pages-soft)
-        // the kernel refuses it and the default (64 KiB) serves.
-        _ = Fcntl(fds[1], SetPipeSize, WantedCapacity);
-        var capacity = Fcntl(fds[1], GetPipeSize, 0);
-        return new SplicePipe(new SafeFileHandle(fds[0], ownsHandle: true), new SafeFileHandle(fds[1], ownsHandle: true), capacity > 0 ? capacity : 64 * 1024);
-    }
-
-    /// <summary>Whether a move failed half-way: the pipe may hold bytes and must not be used again.</summary>
-    public bool IsBroken => _broken;
-
     /// <summary>
-    /// Moves up to <paramref name="count"/> bytes from <paramref name="socket"/> into
-    /// <paramref name="file"/> at <paramref name="position"/>, waiting (without a thread) until the
-    /// socket has some; returns how many moved, 0 when the peer closed the connection. Returns as
-    /// soon as some bytes moved and the socket has no more at hand, like a read.
+    /// Reads up to <paramref name="count"/> bytes of a body from <paramref name="socket"/> for
+    /// <paramref name="target"/>, its span from <paramref name="start"/>: moved into the target's
+    /// file when it can (<see cref="FileBoundMemory.Moved"/> then counts them), else received
+    /// into the span like any read. Waits (without a thread) until the socket has some; returns
+    /// as soon as some bytes came and the socket has no more at hand, 0 when the peer closed.
     /// </summary>
-    /// <exception cref="IOException">The socket failed (the inner exception is its <see cref="SocketException"/>).</exception>
-    /// <exception cref="SpliceWriteException">The file refused the bytes (disk full, an I/O error): they are lost, and so is the connection.</exception>
-    public async ValueTask<int> MoveAsync(Socket socket, SafeFileHandle file, long position, int count, CancellationToken cancellationToken)
+    /// <remarks>
+    /// When the file refuses bytes already taken from the socket (a file system that cannot take
+    /// a splice, a full disk), nothing is lost: what the step took is read out of the pipe, what
+    /// earlier steps of this read moved is read back from the file, all of it lands in the span,
+    /// and the read returns as an ordinary one (the caller's own write then meets the disk's
+    /// error, if it lasts). <see cref="FileBoundMemory.FileRefused"/> tells the caller to stop offering.
+    /// </remarks>
+    /// <exception cref="IOException">The socket failed (the inner exception is its <see cref="SocketException"/>), before any byte of this read came.</exception>
+    public static async ValueTask<int> ReceiveAsync(Socket socket, FileBoundMemory target, int start, int count, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_broken, this);
+        var position = target.Position + start;
         var moved = 0;
         while (moved < count)
         {
-            var taken = TakeFromSocket(socket, Math.Min(count - moved, _capacity));
+            if (Rent() is not { } pipe)
+            {
+                // No pipe to be had (no descriptors left): an ordinary receive.
+                return moved > 0 ? Moved(target, moved) : await ReceiveIntoSpanAsync(socket, target.Memory.Slice(start, count), cancellationToken).ConfigureAwait(false);
+            }
+
+            int taken;
+            try
+            {
+                taken = pipe.TakeFromSocket(socket, Math.Min(count - moved, pipe._capacity));
+            }
+            catch (Exception) when (moved > 0)
+            {
+                // Report what came; the next read meets the failure again.
+                pipe.Dispose();
+                return Moved(target, moved);
+            }
+            catch
+            {
+                pipe.Dispose();
+                throw;
+            }
+
             if (taken > 0)
             {
-                PutIntoFile(file, position + moved, taken);
+                int written;
+                try
+                {
+                    written = pipe.PutIntoFile(target.File, position + moved, taken);
+                }
+                catch
+                {
+                    pipe.Dispose();
+                    throw;
+                }
+
+                if (written < taken)
+                {
+                    return LandInSpan(pipe, target, start, moved + written, taken - written);
+                }
+
+                Return(pipe);
                 moved += taken;
                 continue;
             }
 
+            Return(pipe);
             if (taken == 0 || moved > 0)
             {
                 // The end of the stream, or nothing more at hand after some bytes: a read returns here.
-                return moved;
+                return Moved(target, moved);
             }
 
             try
@@ -104,19 +131,103 @@ internal sealed partial class SplicePipe : IDisposable
             }
             catch (SocketException ex)
             {
-                throw new IOException($"Unable to read data from the transport connection: {ex.Message}", ex);
+                throw ReadFailure(ex);
             }
         }
 
-        return moved;
+        return Moved(target, moved);
     }
 
     public void Dispose()
     {
-        _broken = true;
         _in.Dispose();
         _out.Dispose();
     }
+
+    private static int Moved(FileBoundMemory target, int moved)
+    {
+        target.NoteMoved(moved);
+        return moved;
+    }
+
+    private static async ValueTask<int> ReceiveIntoSpanAsync(Socket socket, Memory<byte> into, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await socket.ReceiveAsync(into, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            throw ReadFailure(ex);
+        }
+    }
+
+    /// <summary>
+    /// The file took only the first <paramref name="inFile"/> bytes of this read: they are read
+    /// back into the span, the <paramref name="inPipe"/> bytes still in the pipe are read out
+    /// after them, and the read is reported as one into the span.
+    /// </summary>
+    private static int LandInSpan(SplicePipe pipe, FileBoundMemory target, int start, int inFile, int inPipe)
+    {
+        var span = target.GetSpan().Slice(start, inFile + inPipe);
+        try
+        {
+            pipe.ReadOut(span[inFile..]);
+            Return(pipe);
+        }
+        catch
+        {
+            pipe.Dispose();
+            throw;
+        }
+
+        var position = target.Position + start;
+        for (var done = 0; done < inFile;)
+        {
+            var read = RandomAccess.Read(target.File, span[done..inFile], position + done);
+            if (read == 0)
+            {
+                throw new IOException($"the file ended at offset {position + done}, before the bytes just written there");
+            }
+
+            done += read;
+        }
+
+        target.NoteFileRefused();
+        return span.Length;
+    }
+
+    private static SplicePipe? Rent() => Idle.TryPop(out var pipe) ? pipe : TryCreate();
+
+    private static void Return(SplicePipe pipe)
+    {
+        if (Idle.Count < MaxIdle)
+        {
+            Idle.Push(pipe);
+        }
+        else
+        {
+            pipe.Dispose();
+        }
+    }
+
+    /// <summary>A new pipe, or null when none can be made (no descriptors left).</summary>
+    private static unsafe SplicePipe? TryCreate()
+    {
+        int* fds = stackalloc int[2];
+        if (Pipe2(fds, CloseOnExec) != 0)
+        {
+            return null;
+        }
+
+        // A larger pipe is only fewer system calls; past the user's quota the kernel refuses it and the default (64 KiB) serves.
+        _ = Fcntl(fds[1], SetPipeSize, WantedCapacity);
+        var capacity = Fcntl(fds[1], GetPipeSize, 0);
+        return new SplicePipe(new SafeFileHandle(fds[0], ownsHandle: true), new SafeFileHandle(fds[1], ownsHandle: true), capacity > 0 ? capacity : 64 * 1024);
+    }
+
+    private static IOException ReadFailure(SocketException error) =>
+        new($"Unable to read data from the transport connection: {error.Message}", error);
 
     /// <summary>Takes what the socket has, up to <paramref name="count"/> bytes, into the pipe; 0 at the end of the stream, -1 when it has nothing yet.</summary>
     private unsafe int TakeFromSocket(Socket socket, int count)
@@ -125,7 +236,15 @@ internal sealed partial class SplicePipe : IDisposable
         bool socketAdded = false, pipeAdded = false;
         try
         {
-            socketHandle.DangerousAddRef(ref socketAdded);
+            try
+            {
+                socketHandle.DangerousAddRef(ref socketAdded);
+            }
+            catch (ObjectDisposedException ex)
+            {
+                throw ReadFailure(new SocketException((int)SocketError.OperationAborted), ex);
+            }
+
             _in.DangerousAddRef(ref pipeAdded);
             while (true)
             {
@@ -143,8 +262,7 @@ internal sealed partial class SplicePipe : IDisposable
 
                 if (errno != Interrupted)
                 {
-                    var error = new SocketException((int)ErrnoToSocketError(errno));
-                    throw new IOException($"Unable to read data from the transport connection: {error.Message}", error);
+                    throw ReadFailure(new SocketException((int)SocketErrorOf(errno)));
                 }
             }
         }
@@ -162,8 +280,11 @@ internal sealed partial class SplicePipe : IDisposable
         }
     }
 
-    /// <summary>Writes all <paramref name="count"/> bytes in the pipe into the file at <paramref name="position"/>.</summary>
-    private unsafe void PutIntoFile(SafeFileHandle file, long position, int count)
+    private static IOException ReadFailure(SocketException error, Exception cause) =>
+        new($"Unable to read data from the transport connection: {error.Message}", cause);
+
+    /// <summary>Writes the <paramref name="count"/> bytes in the pipe into the file at <paramref name="position"/>; returns how many it took before it refused more.</summary>
+    private unsafe int PutIntoFile(SafeFileHandle file, long position, int count)
     {
         bool fileAdded = false, pipeAdded = false;
         try
@@ -171,25 +292,21 @@ internal sealed partial class SplicePipe : IDisposable
             file.DangerousAddRef(ref fileAdded);
             _out.DangerousAddRef(ref pipeAdded);
             var offset = position;
-            var left = count;
-            while (left > 0)
+            var written = 0;
+            while (written < count)
             {
-                var written = Splice((int)_out.DangerousGetHandle(), null, (int)file.DangerousGetHandle(), &offset, (nuint)left, SpliceMove);
-                if (written > 0)
+                var step = Splice((int)_out.DangerousGetHandle(), null, (int)file.DangerousGetHandle(), &offset, (nuint)(count - written), SpliceMove);
+                if (step > 0)
                 {
-                    left -= (int)written;
-                    continue;
+                    written += (int)step;
                 }
-
-                var errno = written == 0 ? 0 : Marshal.GetLastPInvokeError();
-                if (errno == Interrupted)
+                else if (step == 0 || Marshal.GetLastPInvokeError() != Interrupted)
                 {
-                    continue;
+                    break;
                 }
-
-                _broken = true;
-                throw new SpliceWriteException(position + (count - left), errno);
             }
+
+            return written;
         }
         finally
         {
@@ -205,14 +322,49 @@ internal sealed partial class SplicePipe : IDisposable
         }
     }
 
-    /// <summary>The socket error for a Linux errno that splice gave on a socket (the ones a receive can give).</summary>
-    private static SocketError ErrnoToSocketError(int errno) => errno switch
+    /// <summary>Reads exactly <c>into.Length</c> bytes out of the pipe (they are there: the socket put them in).</summary>
+    private unsafe void ReadOut(Span<byte> into)
     {
-        104 => SocketError.ConnectionReset,
-        110 => SocketError.TimedOut,
-        107 => SocketError.NotConnected,
-        32 => SocketError.Shutdown,
+        bool added = false;
+        try
+        {
+            _out.DangerousAddRef(ref added);
+            fixed (byte* start = into)
+            {
+                for (var done = 0; done < into.Length;)
+                {
+                    var read = Read((int)_out.DangerousGetHandle(), start + done, (nuint)(into.Length - done));
+                    if (read > 0)
+                    {
+                        done += (int)read;
+                    }
+                    else if (read == 0 || Marshal.GetLastPInvokeError() != Interrupted)
+                    {
+                        throw new IOException("the bytes taken from the connection could not be read back out of the pipe");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                _out.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>The socket error for a Linux errno that splice gave on a socket (the ones a receive can give).</summary>
+    private static SocketError SocketErrorOf(int errno) => errno switch
+    {
         9 => SocketError.OperationAborted,
+        32 => SocketError.Shutdown,
+        101 => SocketError.NetworkUnreachable,
+        103 => SocketError.ConnectionAborted,
+        104 => SocketError.ConnectionReset,
+        107 => SocketError.NotConnected,
+        110 => SocketError.TimedOut,
+        113 => SocketError.HostUnreachable,
         _ => SocketError.SocketError,
     };
 
@@ -224,4 +376,7 @@ internal sealed partial class SplicePipe : IDisposable
 
     [LibraryImport("libc", EntryPoint = "splice", SetLastError = true)]
     private static unsafe partial nint Splice(int input, long* inputOffset, int output, long* outputOffset, nuint length, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static unsafe partial nint Read(int descriptor, byte* buffer, nuint count);
 }
