@@ -29,6 +29,11 @@ internal sealed partial class ResumableTransfer
     /// </summary>
     internal bool MoveToFile { get; init; } = true;
 
+    /// <summary>Body bytes that went from the socket straight into a file, over every attempt of this transfer's runs: what tests read to know the move happened.</summary>
+    internal long BytesMoved => Interlocked.Read(ref _bytesMoved);
+
+    private long _bytesMoved;
+
     /// <summary>Where receive buffers come from; tests put a recording pool here.</summary>
     internal ArrayPool<byte> ReceivePool { get; init; } = ArrayPool<byte>.Shared;
 
@@ -122,7 +127,9 @@ internal sealed partial class ResumableTransfer
                         return sink.Written - offset;
                     }
 
+                    var movedBefore = sink.Moved;
                     sink.Advance(read);
+                    Interlocked.Add(ref _bytesMoved, sink.Moved - movedBefore);
                     if (sink.Moved > 0)
                     {
                         // Bytes moved into the file were written without a write of ours.
