@@ -178,6 +178,9 @@ public sealed partial class BodyMoveTests
 
                 // Every byte sent is on disk, moved there, and the next move waits on the socket.
                 await Eventually.TrueAsync(() => session.BytesMoved > 0 && new FileInfo(part) is { Exists: true, Length: >= Sent }, "the sent part of the body on disk");
+
+                // Past the first MiB moved, before the read that took the rest: a crash now could resume.
+                File.Exists(part + ".meta").ShouldBeTrue();
                 await cancel.CancelAsync();
 
                 await Should.ThrowAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(60), Token));
@@ -292,6 +295,30 @@ public sealed partial class BodyMoveTests
         movedBytes.AsSpan().SequenceEqual(gatheredBytes).ShouldBeTrue();
         moving.BytesMoved.ShouldBeInRange(Length - HeldWithHead, Length);
         gathering.BytesMoved.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(BodySink.MoveFrom - 1, false)]
+    [InlineData(BodySink.MoveFrom, true)]
+    public async Task Download_BodyAroundTheMoveThreshold_MovedOnlyFromTheThresholdOnAndExactEitherWay(int length, bool moves)
+    {
+        Assert.SkipUnless(SplicePipe.IsSupported, "splice(2) is Linux only");
+        var body = TestData.Bytes(length, seed: 414);
+        await using var server = RawLoopbackServer.Start(_ => RawReply.Of(Ok(length), body));
+        using var temp = new TempDirectory();
+        using var session = new MoveSession(Options(temp.Out));
+
+        var result = (await session.RunAsync(Token, new DownloadRequest(server.Url("/edge.bin")))).ShouldHaveSingleItem();
+
+        ShouldBeExact(result, body, Path.Combine(temp.Out, "edge.bin"));
+        if (moves)
+        {
+            session.BytesMoved.ShouldBeInRange(length - HeldWithHead, length);
+        }
+        else
+        {
+            session.BytesMoved.ShouldBe(0);
+        }
     }
 
     [Fact]
