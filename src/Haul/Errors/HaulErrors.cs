@@ -77,7 +77,16 @@ internal static class HaulErrors
         new(url, $"Connecting to {Authority(uri)} took longer than {connectTimeout.TotalSeconds:0.#} s for {url}.", inner);
 
     public static StorageException Storage(string url, string path, Exception inner) =>
-        new(url, $"Could not write '{path}' for {url}: {inner.Message}", inner);
+        new(url, $"Could not write '{path}' for {url}: {(IsFileTooLarge(inner) ? "the file would pass the largest size its file system, or this process's file size limit, allows" : inner.Message)}", inner);
+
+    /// <summary>
+    /// Whether <paramref name="ex"/> is the disk's, not the program's, when writing a file: an
+    /// I/O error, a refusal, or a write past the largest file the file system (FAT32: 4 GiB) or
+    /// the process's limit allows, which .NET reports (EFBIG) as an out-of-range "value".
+    /// </summary>
+    public static bool IsStorageFault(Exception ex) => ex is IOException or UnauthorizedAccessException || IsFileTooLarge(ex);
+
+    private static bool IsFileTooLarge(Exception ex) => ex is ArgumentOutOfRangeException { ParamName: "value" };
 
     /// <summary>A data set shard a worker could not build: its input unreadable or changed, its output folder unwritable.</summary>
     public static StorageException DatasetShard(string label, string path, Exception inner) =>

@@ -36,6 +36,11 @@ internal sealed partial class ResumableTransfer
     /// </summary>
     internal long MoveAbove { get; init; } = Storage.PartCommit.ReadBackLimit;
 
+    /// <summary>Body bytes that went from the socket straight into a file, over every attempt of this transfer's runs: what tests read to know the move happened.</summary>
+    internal long BytesMoved => Interlocked.Read(ref _bytesMoved);
+
+    private long _bytesMoved;
+
     /// <summary>Where receive buffers come from; tests put a recording pool here.</summary>
     internal ArrayPool<byte> ReceivePool { get; init; } = ArrayPool<byte>.Shared;
 
@@ -123,7 +128,9 @@ internal sealed partial class ResumableTransfer
                         return sink.Written - offset;
                     }
 
+                    var movedBefore = sink.Moved;
                     sink.Advance(read);
+                    Interlocked.Add(ref _bytesMoved, sink.Moved - movedBefore);
                     if (sink.Moved > 0)
                     {
                         // Bytes moved into the file were written without a write of ours.
@@ -184,7 +191,7 @@ internal sealed partial class ResumableTransfer
         {
             sink.Write();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }
@@ -208,7 +215,7 @@ internal sealed partial class ResumableTransfer
         {
             return await step.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }

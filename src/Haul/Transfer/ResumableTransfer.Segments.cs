@@ -313,7 +313,7 @@ internal sealed partial class ResumableTransfer
                     {
                         await RandomAccess.WriteAsync(run.Handle, buffer.AsMemory(0, read), piece.Written, run.Stop.Token).ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
                     {
                         throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
                     }

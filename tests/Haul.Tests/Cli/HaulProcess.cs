@@ -18,16 +18,40 @@ public sealed partial class HaulProcess : IDisposable
     /// <summary>Starts haul with stdout left to the test: read it through <see cref="StandardOutput"/>, close it to play a reader that went away.</summary>
     public static HaulProcess StartWithStdoutPipe(params string[] args) => Start(readOut: false, args);
 
+    /// <summary>
+    /// Starts haul with every file it writes capped at <paramref name="fileSizeLimit"/> bytes
+    /// (RLIMIT_FSIZE, through prlimit) and SIGXFSZ ignored, so that a write past the cap fails with
+    /// EFBIG, as on a full disk, instead of killing the process. The runtime's double mapping of
+    /// code (a memory file larger than any small cap) is turned off, or the runtime could not start.
+    /// </summary>
+    public static HaulProcess StartWithFileSizeLimit(long fileSizeLimit, params string[] args)
+    {
+        var info = StartInfo("sh");
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("trap '' XFSZ; exec prlimit --fsize=\"$0\" dotnet exec \"$@\"");
+        info.ArgumentList.Add(fileSizeLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        return Start(info, readOut: true, args);
+    }
+
     private static HaulProcess Start(bool readOut, string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = StartInfo("dotnet");
         info.ArgumentList.Add("exec");
+        return Start(info, readOut, args);
+    }
+
+    private static ProcessStartInfo StartInfo(string program) => new(program)
+    {
+        RedirectStandardInput = true,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+    };
+
+    /// <summary>Starts <paramref name="info"/> with haul.dll and <paramref name="args"/> appended to its arguments.</summary>
+    private static HaulProcess Start(ProcessStartInfo info, bool readOut, string[] args)
+    {
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "haul.dll"));
         foreach (var arg in args)
         {
