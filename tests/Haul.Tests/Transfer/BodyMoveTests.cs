@@ -296,6 +296,23 @@ public sealed partial class BodyMoveTests
         gathering.BytesMoved.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Download_LargeBodyUnderAPerFileRateLimit_StillMovesAndIsExact()
+    {
+        Assert.SkipUnless(SplicePipe.IsSupported, "splice(2) is Linux only");
+        const int Length = (3 * 1024 * 1024) + 5;
+        var body = TestData.Bytes(Length, seed: 416);
+        await using var server = RawLoopbackServer.Start(_ => RawReply.Of(Ok(Length), body));
+        using var temp = new TempDirectory();
+
+        // 32 MiB/s: the token bucket slices each read, and the slice of a file-bound room still moves.
+        using var session = new MoveSession(Options(temp.Out) with { PerFileRateLimit = 32L * 1024 * 1024 });
+        var result = (await session.RunAsync(Token, new DownloadRequest(server.Url("/limited.bin")))).ShouldHaveSingleItem();
+
+        ShouldBeExact(result, body, Path.Combine(temp.Out, "limited.bin"));
+        session.BytesMoved.ShouldBeInRange(Length - HeldWithHead, Length);
+    }
+
     [Theory]
     [InlineData(MoveAbove, false)]
     [InlineData(MoveAbove + 1, true)]
