@@ -12,7 +12,7 @@ namespace Haul.Transfer;
 /// it, the commit rehashes the file and compares with the digest of what was received, which
 /// moved bytes, hashed from the disk, would make meaningless. A read that comes back
 /// through the buffer instead (the handler held bytes, the file refused the move) is gathered as
-/// usual; two in a row, or a refusal, end the offers for this body.
+/// usual; two in a row that reached the connection, or a refusal, end the offers for this body.
 /// </summary>
 internal sealed partial class BodySink
 {
@@ -22,7 +22,7 @@ internal sealed partial class BodySink
     /// <summary>How far the hasher may trail the moves before the next read waits for it: a slow core slows the stream instead of piling up work for the end.</summary>
     internal const int MaxUnhashed = 8 * MovedPerHash;
 
-    /// <summary>Reads in a row that came back through the buffer although offered to move: this connection does not move (a chunked body, a body the handler had buffered).</summary>
+    /// <summary>Reads in a row that reached the connection, were offered to move, and came back through the buffer: this connection does not move (a chunked body).</summary>
     private const int UnmovedReadsToGiveUp = 2;
 
     /// <summary>The room offered to reads that may move bytes straight into the file; null when they may not (any more).</summary>
@@ -79,10 +79,14 @@ internal sealed partial class BodySink
         }
     }
 
-    /// <summary>A read offered to move came back through the buffer.</summary>
+    /// <summary>
+    /// A read offered to move came back through the buffer. One the handler served from its own
+    /// buffer (the bytes read with a large head) says nothing about the connection and is not counted.
+    /// </summary>
     private void NoteUnmoved()
     {
-        if (_fileBound!.FileRefused || ++_unmovedReads >= UnmovedReadsToGiveUp)
+        var fileBound = _fileBound!;
+        if (fileBound.MoveRefused || (fileBound.ReachedConnection && ++_unmovedReads >= UnmovedReadsToGiveUp))
         {
             _fileBound = null;
         }

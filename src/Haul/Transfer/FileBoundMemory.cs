@@ -37,8 +37,11 @@ internal sealed class FileBoundMemory(SafeFileHandle file) : MemoryManager<byte>
     /// <summary>How many bytes the last read moved into the file instead of the span.</summary>
     public int Moved { get; private set; }
 
-    /// <summary>The file refused bytes during a read (they came through the span instead): offering it more is pointless.</summary>
-    public bool FileRefused { get; private set; }
+    /// <summary>The file or the socket refused a move during a read (the bytes came through the span instead): offering more is pointless.</summary>
+    public bool MoveRefused { get; private set; }
+
+    /// <summary>Whether the last read reached the connection's stream; one that did not was served from the handler's own buffer.</summary>
+    public bool ReachedConnection { get; private set; }
 
     /// <summary>Offers <paramref name="length"/> bytes of <paramref name="buffer"/> from <paramref name="start"/>, standing for the file from <paramref name="position"/>.</summary>
     public Memory<byte> Offer(byte[] buffer, int start, int length, long position)
@@ -48,6 +51,7 @@ internal sealed class FileBoundMemory(SafeFileHandle file) : MemoryManager<byte>
         Length = length;
         Position = position;
         Offered = true;
+        ReachedConnection = false;
         Moved = 0;
         LastMoveFilled = false;
         return CreateMemory(length);
@@ -63,8 +67,11 @@ internal sealed class FileBoundMemory(SafeFileHandle file) : MemoryManager<byte>
     /// <summary>The reader has accounted for the moved bytes: the next read starts from none.</summary>
     public void Consume() => Moved = 0;
 
-    /// <summary>Records that the file refused bytes of a read, which then came through the span.</summary>
-    public void NoteFileRefused() => FileRefused = true;
+    /// <summary>Records that the file (or the socket) refused to move bytes of a read, which then came through the span.</summary>
+    public void NoteMoveRefused() => MoveRefused = true;
+
+    /// <summary>Records that the read reached the connection's stream (whether or not it moved).</summary>
+    public void NoteReachedConnection() => ReachedConnection = true;
 
     public override Span<byte> GetSpan() => _buffer.AsSpan(_start, Length);
 

@@ -92,7 +92,7 @@ internal sealed class OffPathDigest : IAsyncDisposable
         while (true)
         {
             var shrank = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _backlogShrank, shrank);
+            Interlocked.Exchange(ref _backlogShrank, shrank);
 
             // Read after publishing: a region hashed before then is counted here, one after completes the wait.
             if (Volatile.Read(ref _fileBacklog) <= limit)

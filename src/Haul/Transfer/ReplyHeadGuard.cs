@@ -75,12 +75,14 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfPending();
-        if (_state == State.Body
-            && SplicePipe.IsSupported
-            && MemoryMarshal.TryGetMemoryManager<byte, FileBoundMemory>(buffer, out var target, out var start, out var length)
-            && inner is NetworkStream { Socket: var socket })
+        if (MemoryMarshal.TryGetMemoryManager<byte, FileBoundMemory>(buffer, out var target, out var start, out var length))
         {
-            return ReceiveBodyAsync(socket, target, start, (int)Math.Min(length, _left), cancellationToken);
+            // The reader learns that its read came this far: one that moved nothing here cannot move on this connection.
+            target.NoteReachedConnection();
+            if (_state == State.Body && SplicePipe.IsSupported && inner is NetworkStream { Socket: var socket })
+            {
+                return ReceiveBodyAsync(socket, target, start, (int)Math.Min(length, _left), cancellationToken);
+            }
         }
 
         return ReadInspectedAsync(buffer, cancellationToken);

@@ -123,13 +123,22 @@ internal sealed partial class ResumableTransfer
                         // the whole body is still in the buffer and this is its one write.
                         wholeInOneWrite = (wholeInOneWrite && !sink.HasUnwritten) || (offset == 0 && sink.Written == 0);
                         await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
-                        await sink.CompleteAsync().ConfigureAwait(false);
+                        await StoreAsync(state, sink.CompleteAsync()).ConfigureAwait(false);
                         state.WrittenInOneWrite = wholeInOneWrite;
                         return sink.Written - offset;
                     }
 
                     var movedBefore = sink.Moved;
-                    sink.Advance(read);
+                    try
+                    {
+                        sink.Advance(read);
+                    }
+                    catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
+                    {
+                        // A moved read meets the hasher's failure: the file it reads back from.
+                        throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
+                    }
+
                     Interlocked.Add(ref _bytesMoved, sink.Moved - movedBefore);
                     if (sink.Moved > 0)
                     {
@@ -214,6 +223,19 @@ internal sealed partial class ResumableTransfer
         try
         {
             return await step.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
+        {
+            throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
+        }
+    }
+
+    /// <summary>Awaits a step of the sink that finishes the body (it waits for the hasher), turning an I/O failure into a storage error.</summary>
+    private static async ValueTask StoreAsync(TransferState state, ValueTask step)
+    {
+        try
+        {
+            await step.ConfigureAwait(false);
         }
         catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {

@@ -31,8 +31,11 @@ internal sealed partial class SplicePipe : IDisposable
     private const int Interrupted = 4;
     private const int TryAgain = 11;
 
+    /// <summary>What <see cref="TakeFromSocket"/> returns when this socket cannot be spliced from at all.</summary>
+    private const int CannotSplice = -2;
+
     /// <summary>Idle pipes kept for the next step; more are closed when they come back.</summary>
-    private static readonly int MaxIdle = Math.Max(4, 2 * Environment.ProcessorCount);
+    private static readonly int MaxIdle = Math.Clamp(2 * Environment.ProcessorCount, 4, 8);
 
     private static readonly ConcurrentStack<SplicePipe> Idle = new();
 
@@ -62,7 +65,7 @@ internal sealed partial class SplicePipe : IDisposable
     /// a splice, a full disk), nothing is lost: what the step took is read out of the pipe, what
     /// earlier steps of this read moved is read back from the file, all of it lands in the span,
     /// and the read returns as an ordinary one (the caller's own write then meets the disk's
-    /// error, if it lasts). <see cref="FileBoundMemory.FileRefused"/> tells the caller to stop offering.
+    /// error, if it lasts). <see cref="FileBoundMemory.MoveRefused"/> tells the caller to stop offering.
     /// </remarks>
     /// <exception cref="IOException">The socket failed (the inner exception is its <see cref="SocketException"/>), before any byte of this read came.</exception>
     public static async ValueTask<int> ReceiveAsync(Socket socket, FileBoundMemory target, int start, int count, CancellationToken cancellationToken)
@@ -118,6 +121,14 @@ internal sealed partial class SplicePipe : IDisposable
             }
 
             Return(pipe);
+            if (taken == CannotSplice)
+            {
+                // Splicing from sockets is refused here (a sandbox's system-call filter, an old
+                // kernel): this read is an ordinary receive, and the reader stops offering.
+                target.NoteMoveRefused();
+                return moved > 0 ? Moved(target, moved) : await ReceiveIntoSpanAsync(socket, target.Memory.Slice(start, count), cancellationToken).ConfigureAwait(false);
+            }
+
             if (taken == 0 || moved > 0)
             {
                 // The end of the stream, or nothing more at hand after some bytes: a read returns here.
@@ -193,7 +204,7 @@ internal sealed partial class SplicePipe : IDisposable
             done += read;
         }
 
-        target.NoteFileRefused();
+        target.NoteMoveRefused();
         return span.Length;
     }
 
@@ -229,7 +240,11 @@ internal sealed partial class SplicePipe : IDisposable
     private static IOException ReadFailure(SocketException error) =>
         new($"Unable to read data from the transport connection: {error.Message}", error);
 
-    /// <summary>Takes what the socket has, up to <paramref name="count"/> bytes, into the pipe; 0 at the end of the stream, -1 when it has nothing yet.</summary>
+    /// <summary>
+    /// Takes what the socket has, up to <paramref name="count"/> bytes, into the pipe; 0 at the end
+    /// of the stream, -1 when it has nothing yet, <see cref="CannotSplice"/> when splice(2) is not
+    /// allowed on it (EINVAL, ENOSYS, EPERM, EOPNOTSUPP: no socket error a receive could give).
+    /// </summary>
     private unsafe int TakeFromSocket(Socket socket, int count)
     {
         var socketHandle = socket.SafeHandle;
@@ -258,6 +273,11 @@ internal sealed partial class SplicePipe : IDisposable
                 if (errno == TryAgain)
                 {
                     return -1;
+                }
+
+                if (errno is 1 or 22 or 38 or 95)
+                {
+                    return CannotSplice;
                 }
 
                 if (errno != Interrupted)

@@ -51,7 +51,7 @@ public sealed partial class BodyMoveTests
                 var read = await guard.ReadAsync(memory.Offer(space, 0, space.Length, position), Token);
                 read.ShouldBeGreaterThan(0);
                 memory.Moved.ShouldBe(read);
-                memory.FileRefused.ShouldBeFalse();
+                memory.MoveRefused.ShouldBeFalse();
                 memory.Consume();
                 moved += read;
                 position += read;

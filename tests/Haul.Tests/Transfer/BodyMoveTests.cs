@@ -297,6 +297,25 @@ public sealed partial class BodyMoveTests
     }
 
     [Fact]
+    public async Task Download_LargeHeadThenABodyTheHandlerPartlyHeld_StillMovesAndIsExact()
+    {
+        Assert.SkipUnless(SplicePipe.IsSupported, "splice(2) is Linux only");
+        const int Length = (8 * 1024 * 1024) + 9;
+        var body = TestData.Bytes(Length, seed: 417);
+        var padding = new string('a', 40_000);
+        await using var server = RawLoopbackServer.Start(_ => RawReply.Of($"{Ok(Length)}\r\nX-Padding: {padding}", body));
+        using var temp = new TempDirectory();
+        using var session = new MoveSession(Options(temp.Out));
+
+        var result = (await session.RunAsync(Token, new DownloadRequest(server.Url("/padded.bin")))).ShouldHaveSingleItem();
+
+        // The handler read body bytes with the 40 KB head and serves them over more than one read
+        // from its own buffer: those reads say nothing about the connection, which still moves.
+        ShouldBeExact(result, body, Path.Combine(temp.Out, "padded.bin"));
+        session.BytesMoved.ShouldBeInRange(Length - (2 * HeldWithHead), Length);
+    }
+
+    [Fact]
     public async Task Download_LargeBodyUnderAPerFileRateLimit_StillMovesAndIsExact()
     {
         Assert.SkipUnless(SplicePipe.IsSupported, "splice(2) is Linux only");

@@ -39,7 +39,7 @@ public sealed class SplicePipeTests
                 moved += step;
             }
 
-            target.FileRefused.ShouldBeFalse();
+            target.MoveRefused.ShouldBeFalse();
         }
 
         await sending;
@@ -210,7 +210,7 @@ public sealed class SplicePipeTests
 
         read.ShouldBe(data.Length);
         target.Moved.ShouldBe(0);
-        target.FileRefused.ShouldBeTrue();
+        target.MoveRefused.ShouldBeTrue();
         span.AsSpan(100, read).ToArray().ShouldBe(data);
         span.AsSpan(0, 100).ToArray().ShouldAllBe(b => b == 0);
     }
