@@ -65,7 +65,7 @@ internal static class HaulCli
         catch (Exception ex)
         {
             // A bug, or a failure nobody foresaw: one line, never a stack trace or a .NET type name.
-            await io.Error.WriteLineAsync($"haul: internal error: {InternalErrorText.For(ex)}");
+            await io.Error.WriteLineAsync($"haul: {InternalErrorText.Line(ex)}");
             return ExitCodes.SomeFailed;
         }
     }
