@@ -63,7 +63,7 @@ internal sealed class PartCommit(NameReservations names, ContentDeduplicator? de
 
             return problem;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             throw HaulErrors.Storage(url, part.Path, ex);
         }
@@ -107,7 +107,7 @@ internal sealed class PartCommit(NameReservations names, ContentDeduplicator? de
                 finalPath = names.Reserve(place.Directory, name, IsFree);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             throw HaulErrors.Storage(url, finalPath, ex);
         }

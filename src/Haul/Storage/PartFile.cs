@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Haul.Errors;
 using Microsoft.Win32.SafeHandles;
 
 namespace Haul.Storage;
@@ -377,7 +378,7 @@ internal sealed class PartFile : IDisposable
                 File.Delete(Path);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             // An empty .part left behind is harmless: the next claim truncates or resumes it.
         }

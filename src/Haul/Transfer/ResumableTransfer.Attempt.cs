@@ -125,7 +125,7 @@ internal sealed partial class ResumableTransfer
         {
             file = state.Part.OpenForWrite(offset);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }
@@ -236,7 +236,7 @@ internal sealed partial class ResumableTransfer
         {
             await write().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }

@@ -44,7 +44,7 @@ internal sealed partial class ResumableTransfer
         {
             await state.Part.SaveMetadataAsync(metadata, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             handle.Dispose();
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
@@ -68,7 +68,7 @@ internal sealed partial class ResumableTransfer
         {
             return state.Part.OpenForPieces(length, fresh);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
         }
@@ -106,7 +106,7 @@ internal sealed partial class ResumableTransfer
             catch (OperationCanceledException) when (run.Stop.IsCancellationRequested)
             {
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
             {
                 run.Fail(HaulErrors.Storage(state.Url, state.Part.Path, ex));
             }
@@ -375,7 +375,7 @@ internal sealed partial class ResumableTransfer
             Interlocked.Exchange(ref run.SavedAt, timeProvider.GetTimestamp());
             await SaveMapAsync(run, run.Stop.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             throw HaulErrors.Storage(run.State.Url, run.State.Part.MetaPath, ex);
         }
@@ -391,7 +391,7 @@ internal sealed partial class ResumableTransfer
         {
             await SaveMapAsync(run, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             // The last periodic save stands: it claims no more than was written.
         }

@@ -78,7 +78,7 @@ internal sealed partial class ResumableTransfer(
                 _directories.TryAdd(target.Directory, 0);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             return Failed(target, HaulErrors.Storage(target.Request.Url, target.Directory, ex), 0, started);
         }
@@ -134,7 +134,7 @@ internal sealed partial class ResumableTransfer(
             events?.Raise(new TransferFailed(target.Id, target.Request.Url, events.Now, target.Path, error, 0));
             return Failed(target, error, 0, started);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             return Failed(target, HaulErrors.Storage(target.Request.Url, part.Path, ex), 0, started);
         }
@@ -292,7 +292,7 @@ internal sealed partial class ResumableTransfer(
         {
             await state.Part.SaveMetadataAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {
             // Without metadata the .part restarts from zero next time: slower, never wrong.
         }

@@ -163,6 +163,34 @@ public sealed partial class BodyMoveTests
     }
 
     [Fact]
+    public async Task Get_SplitDownloadPastTheProcessFileSizeLimit_FailsAsStorageErrorWithASentence()
+    {
+        Assert.SkipUnless(SplicePipe.IsSupported, "prlimit is Linux only");
+        const int Length = 8 * 1024 * 1024;
+        const int Limit = (3 * 1024 * 1024) + 17;
+        var body = TestData.Bytes(Length, seed: 418);
+        await using var server = RawLoopbackServer.Start(request => request.Header("Range") is { } range
+            ? RangeReply(body, range)
+            : RawReply.Of(Ok(Length), body));
+        using var temp = new TempDirectory();
+
+        // Pieces are written into a .part sized to the whole file first: the size itself passes the cap.
+        using var haul = HaulProcess.StartWithFileSizeLimit(Limit, "get", server.Url("/split.bin"), "-d", temp.Out, "-x", "4", "--min-split-size", "1M", "--json");
+        var exit = await haul.WaitForExitAsync();
+
+        exit.ShouldBe(1, haul.Error);
+        using var line = JsonDocument.Parse(haul.Out.Trim());
+        var error = line.RootElement.GetProperty("error");
+        error.GetProperty("kind").GetString().ShouldBe("io");
+        var message = error.GetProperty("message").GetString().ShouldNotBeNull();
+        message.ShouldContain("split.bin.part");
+        message.ShouldContain("largest size its file system, or this process's file size limit, allows");
+        message.ShouldNotContain("Parameter");
+        haul.Error.ShouldNotContain("Exception");
+        File.Exists(Path.Combine(temp.Out, "split.bin")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Download_CancelledWhileTheServerHoldsTheBody_EndsPromptlyWithThePrefixOnDisk()
     {
         Assert.SkipUnless(SplicePipe.IsSupported, "splice(2) is Linux only");
