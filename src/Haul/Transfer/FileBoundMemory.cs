@@ -22,9 +22,6 @@ internal sealed class FileBoundMemory(SafeFileHandle file) : MemoryManager<byte>
     /// <summary>The file the bytes belong in.</summary>
     public SafeFileHandle File { get; } = file;
 
-    /// <summary>Whether a read was offered this room yet.</summary>
-    public bool Offered { get; private set; }
-
     /// <summary>The length of the offered span.</summary>
     public int Length { get; private set; }
 
@@ -50,7 +47,6 @@ internal sealed class FileBoundMemory(SafeFileHandle file) : MemoryManager<byte>
         _start = start;
         Length = length;
         Position = position;
-        Offered = true;
         ReachedConnection = false;
         Moved = 0;
         LastMoveFilled = false;

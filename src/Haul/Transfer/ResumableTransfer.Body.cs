@@ -24,17 +24,12 @@ internal sealed partial class ResumableTransfer
     internal const int LargeReceiveBuffer = 512 * 1024;
 
     /// <summary>
-    /// Whether a large body may go from the socket straight into the file (where the system can:
-    /// <see cref="SplicePipe"/>); tests turn it off to compare both ways.
+    /// The file length past which a body goes from the socket straight into the file, where the
+    /// system can (<see cref="SplicePipe"/>, BodySink.Moves.cs): the commit's read-back limit,
+    /// below which the file is rehashed against the digest of what was received. Tests lower it
+    /// to move small bodies, or set null to compare with bodies that never move.
     /// </summary>
-    internal bool MoveToFile { get; init; } = true;
-
-    /// <summary>
-    /// The file length past which a body moves (see BodySink.Moves.cs): the commit's read-back
-    /// limit, below which the file is rehashed against the digest of what was received. Tests
-    /// lower it to move small bodies.
-    /// </summary>
-    internal long MoveAbove { get; init; } = Storage.PartCommit.ReadBackLimit;
+    internal long? MoveAbove { get; init; } = Storage.PartCommit.ReadBackLimit;
 
     /// <summary>Body bytes that went from the socket straight into a file, over every attempt of this transfer's runs: what tests read to know the move happened.</summary>
     internal long BytesMoved => Interlocked.Read(ref _bytesMoved);
@@ -123,7 +118,7 @@ internal sealed partial class ResumableTransfer
                         // the whole body is still in the buffer and this is its one write.
                         wholeInOneWrite = (wholeInOneWrite && !sink.HasUnwritten) || (offset == 0 && sink.Written == 0);
                         await WriteAsync(state, sink, cancellationToken).ConfigureAwait(false);
-                        await StoreAsync(state, sink.CompleteAsync()).ConfigureAwait(false);
+                        await WriteStorageAsync(state, sink.CompleteAsync).ConfigureAwait(false);
                         state.WrittenInOneWrite = wholeInOneWrite;
                         return sink.Written - offset;
                     }
@@ -165,9 +160,8 @@ internal sealed partial class ResumableTransfer
     /// HTTP/1.x connection can (<see cref="ReplyHeadGuard"/> over a socket), so a TLS or HTTP/2
     /// body is gathered from its first read instead of showing it on its first reads.
     /// </summary>
-    private bool MayMove(HttpResponseMessage response) =>
-        MoveToFile
-        && SplicePipe.IsSupported
+    private static bool MayMove(HttpResponseMessage response) =>
+        SplicePipe.IsSupported
         && response.Version.Major == 1
         && response.RequestMessage?.RequestUri?.Scheme == Uri.UriSchemeHttp;
 
@@ -223,19 +217,6 @@ internal sealed partial class ResumableTransfer
         try
         {
             return await step.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
-        {
-            throw HaulErrors.Storage(state.Url, state.Part.Path, ex);
-        }
-    }
-
-    /// <summary>Awaits a step of the sink that finishes the body (it waits for the hasher), turning an I/O failure into a storage error.</summary>
-    private static async ValueTask StoreAsync(TransferState state, ValueTask step)
-    {
-        try
-        {
-            await step.ConfigureAwait(false);
         }
         catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
         {

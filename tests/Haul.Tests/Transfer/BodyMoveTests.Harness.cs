@@ -58,7 +58,7 @@ public sealed partial class BodyMoveTests
         private readonly DownloadScheduler _scheduler;
         private readonly ConcurrentQueue<DownloadRetrying> _retries = new();
 
-        public MoveSession(DownloadOptions options, bool moveToFile = true, long moveAbove = MoveAbove)
+        public MoveSession(DownloadOptions options, bool moveToFile = true)
         {
             _client = HttpClientFactory.Create(options);
             var tracker = new ProgressTracker(TimeProvider.System);
@@ -73,8 +73,7 @@ public sealed partial class BodyMoveTests
             };
             _transfer = new ResumableTransfer(_client, options, new RetryPolicy(options), names, tracker, null, null, null, TimeProvider.System, events)
             {
-                MoveToFile = moveToFile,
-                MoveAbove = moveAbove,
+                MoveAbove = moveToFile ? MoveAbove : null,
             };
             _scheduler = new DownloadScheduler(options, new DownloadPlanner(options, names, null, events), _transfer, _actions, null, tracker, TimeProvider.System, events: events);
         }

@@ -31,7 +31,7 @@ public sealed class ReceiveBufferTests
             ReceivePool = pool,
 
             // The gathered path, where a write overlaps a read: a body offered to move into the file writes nothing while it waits.
-            MoveToFile = false,
+            MoveAbove = null,
         };
         using var actions = new ActionPipeline([], concurrency: 1);
         var scheduler = new DownloadScheduler(options, new DownloadPlanner(options, names, null), transfer, actions, null, tracker, TimeProvider.System);
