@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
+using System.Globalization;
 using Haul.Errors;
 
 namespace Haul.Transfer;
@@ -26,14 +26,28 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
 
     private const int MaxChunkLine = 1024;
 
-    private readonly StringBuilder _line = new();
-    private readonly List<string> _lines = [];
+    // The line being read (a head's, a trailer's or a chunk size's), as bytes: only a head's status
+    // line and its framing fields are ever looked at, so no line becomes a string.
+    private byte[] _line = new byte[256];
+    private int _lineLength;
+    private int _lineCount;
+    private Framing _framing;
     private State _state = State.Head;
     private long _left;
     private int _sectionBytes;
     private bool _previousCr;
     private bool _headRequest;
     private MalformedReplyException? _pending;
+
+    /// <summary>What a head's lines said about its body: the status and the framing fields that count.</summary>
+    private struct Framing
+    {
+        public int Status;
+        public bool HasCodings;
+        public bool LastCodingChunked;
+        public bool HasLength;
+        public long? Length;
+    }
 
     private enum State
     {
@@ -216,6 +230,23 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
 
                     break;
                 default:
+                    // The bytes of a line up to the next one that matters (NUL, CR, LF) are only kept.
+                    var run = _previousCr ? 0 : data[i..].IndexOfAny((byte)0, (byte)'\r', (byte)'\n');
+                    run = run < 0 ? data.Length - i : run;
+                    if (run > 0)
+                    {
+                        if (_sectionBytes + run > MaxSection)
+                        {
+                            _state = State.Off;
+                            break;
+                        }
+
+                        _sectionBytes += run;
+                        KeepLineBytes(data.Slice(i, run));
+                        i += run;
+                        break;
+                    }
+
                     if (SectionByte(data[i]) is { } problem)
                     {
                         _state = State.Off;
@@ -270,18 +301,23 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
 
         if (b != '\n')
         {
-            _line.Append((char)b);
+            KeepLineBytes([b]);
             return null;
         }
 
-        if (_line.Length > 0)
+        if (_lineLength > 0)
         {
-            _lines.Add(_line.ToString());
-            _line.Clear();
+            if (_state == State.Head)
+            {
+                NoteHeadLine(_line.AsSpan(0, _lineLength));
+            }
+
+            _lineCount++;
+            _lineLength = 0;
             return null;
         }
 
-        if (_state == State.Head && _lines.Count == 0)
+        if (_state == State.Head && _lineCount == 0)
         {
             // An empty line before the status line may be ignored (RFC 9112 §2.2).
             _sectionBytes = 0;
@@ -289,15 +325,78 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
         }
 
         _state = _state == State.Trailer ? State.Head : AfterHead();
-        _lines.Clear();
+        _lineCount = 0;
+        _framing = default;
         _sectionBytes = 0;
         return null;
+    }
+
+    private void KeepLineBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (_lineLength + bytes.Length > _line.Length)
+        {
+            Array.Resize(ref _line, Math.Max(_line.Length * 2, _lineLength + bytes.Length));
+        }
+
+        bytes.CopyTo(_line.AsSpan(_lineLength));
+        _lineLength += bytes.Length;
+    }
+
+    /// <summary>Takes from one line of a head what says where its body ends: the status, the last transfer coding, the first length.</summary>
+    private void NoteHeadLine(ReadOnlySpan<byte> line)
+    {
+        if (_lineCount == 0)
+        {
+            _framing.Status = line.Length >= 12 && int.TryParse(line.Slice(9, 3), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : 0;
+            return;
+        }
+
+        var colon = line.IndexOf((byte)':');
+        if (colon <= 0)
+        {
+            return;
+        }
+
+        var name = Trim(line[..colon]);
+        var value = line[(colon + 1)..];
+        if (System.Text.Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
+        {
+            // The last Transfer-Encoding field counts, and its last coding.
+            var comma = value.LastIndexOf((byte)',');
+            _framing.HasCodings = true;
+            _framing.LastCodingChunked = System.Text.Ascii.EqualsIgnoreCase(Trim(comma < 0 ? value : value[(comma + 1)..]), "chunked"u8);
+        }
+        else if (!_framing.HasLength && System.Text.Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
+        {
+            // The first Content-Length field counts, and its first value.
+            var comma = value.IndexOf((byte)',');
+            _framing.HasLength = true;
+            _framing.Length = long.TryParse(Trim(comma < 0 ? value : value[..comma]), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : null;
+        }
+    }
+
+    /// <summary>The bytes without the white space around them, each byte read as the Latin-1 character it is.</summary>
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> bytes)
+    {
+        var start = 0;
+        var end = bytes.Length;
+        while (start < end && char.IsWhiteSpace((char)bytes[start]))
+        {
+            start++;
+        }
+
+        while (end > start && char.IsWhiteSpace((char)bytes[end - 1]))
+        {
+            end--;
+        }
+
+        return bytes[start..end];
     }
 
     /// <summary>Where the bytes after a complete head belong.</summary>
     private State AfterHead()
     {
-        var status = _lines[0].Length >= 12 && int.TryParse(_lines[0].AsSpan(9, 3), out var code) ? code : 0;
+        var status = _framing.Status;
         if (status is 0 or 101)
         {
             return State.Off;
@@ -313,33 +412,12 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
             return State.Head;
         }
 
-        string? length = null;
-        string? codings = null;
-        foreach (var line in _lines.Skip(1))
+        if (_framing.HasCodings)
         {
-            var colon = line.IndexOf(':');
-            if (colon <= 0)
-            {
-                continue;
-            }
-
-            var name = line.AsSpan(0, colon).Trim();
-            if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
-            {
-                codings = line[(colon + 1)..];
-            }
-            else if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                length ??= line[(colon + 1)..].Split(',')[0].Trim();
-            }
+            return _framing.LastCodingChunked ? State.ChunkLine : State.Off;
         }
 
-        if (codings is not null)
-        {
-            return codings.Split(',')[^1].Trim().Equals("chunked", StringComparison.OrdinalIgnoreCase) ? State.ChunkLine : State.Off;
-        }
-
-        if (length is not null && long.TryParse(length, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes))
+        if (_framing.Length is { } bytes)
         {
             _left = bytes;
             return bytes == 0 ? State.Head : State.Body;
@@ -355,10 +433,10 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
         {
             if (b != '\r')
             {
-                _line.Append((char)b);
+                KeepLineBytes([b]);
             }
 
-            if (_line.Length > MaxChunkLine)
+            if (_lineLength > MaxChunkLine)
             {
                 _state = State.Off;
             }
@@ -366,9 +444,11 @@ internal sealed class ReplyHeadGuard(Stream inner) : Stream
             return false;
         }
 
-        var text = _line.ToString().Split(';')[0].Trim();
-        _line.Clear();
-        if (!long.TryParse(text, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var size) || size < 0)
+        var line = _line.AsSpan(0, _lineLength);
+        var semicolon = line.IndexOf((byte)';');
+        var text = Trim(semicolon < 0 ? line : line[..semicolon]);
+        _lineLength = 0;
+        if (!long.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0)
         {
             _state = State.Off;
             return false;

@@ -38,6 +38,24 @@ public sealed class ReplyHeadGuardTests
         error.Message.ShouldContain("bare CR");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(300)]
+    [InlineData(4096)]
+    public async Task ReadAsync_FramingFromLongLinesRepeatedFieldsAndOddSpacing_BodiesPassUntouched(int readSize)
+    {
+        // Each body would fail as a head (CR and NUL): only a guard that found exactly where each
+        // one ends (the first Content-Length's first value, the last coding of the last
+        // Transfer-Encoding) passes them all.
+        var bytes = Replies(
+            Head("HTTP/1.1 200 OK", "X-Long: " + new string('a', 3000), $"content-length:\t{Binary.Length} , 99", "Content-Length: 7"), Binary,
+            Head("HTTP/1.1 200 OK", "Transfer-Encoding: identity", "X-B: " + new string('b', 700), "TRANSFER-ENCODING:  gzip ,  Chunked  "), Chunk(Binary), "0\r\n\r\n"u8.ToArray(),
+            Head("HTTP/1.1 200 OK", "Content-Length: 0"));
+
+        (await ReadAllAsync(bytes, readSize)).ShouldBe(bytes);
+    }
+
     [Fact]
     public async Task ReadAsync_BodyThatRunsToTheClose_NotInspected()
     {
