@@ -89,10 +89,19 @@ internal static partial class FileIdentity
     /// link planted at a name Haul writes would make Haul overwrite the file it also names,
     /// wherever that is). Null when it is a plain file, or when unknown.
     /// </summary>
-    public static bool StillNames(SafeFileHandle handle, string path, out long? length, out string? notPlain)
+    public static bool StillNames(SafeFileHandle handle, string path, out long? length, out string? notPlain) =>
+        StillNames(handle, path, out length, out notPlain, out _);
+
+    /// <summary>
+    /// <see cref="StillNames(SafeFileHandle, string, out long?, out string?)"/>, also giving the
+    /// identity of the file the handle holds (null when unknown), which stays the handle's as
+    /// long as it is open.
+    /// </summary>
+    public static bool StillNames(SafeFileHandle handle, string path, out long? length, out string? notPlain, out (ulong Device, ulong Inode)? identity)
     {
         length = null;
         notPlain = null;
+        identity = null;
         if (StatusOf(handle) is not { } held)
         {
             return true;
@@ -100,8 +109,12 @@ internal static partial class FileIdentity
 
         length = held.Length >= 0 ? held.Length : null;
         notPlain = NotPlain(held);
-        return OfPath(path) == (held.Device, held.Inode);
+        identity = (held.Device, held.Inode);
+        return OfPath(path) == identity;
     }
+
+    /// <summary>What is at <paramref name="path"/> itself (a link is not followed), from one statx(2); null when unknown or absent.</summary>
+    public static Status? StatusOfPath(string path) => Query(AtCurrentDirectory, path, AtSymlinkNoFollow);
 
     private static string? NotPlain(Status status)
     {
@@ -131,7 +144,7 @@ internal static partial class FileIdentity
             return null;
         }
 
-        var buffer = new byte[BufferSize];
+        Span<byte> buffer = stackalloc byte[BufferSize];
         if (!TryStatx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType, buffer, out var errno))
         {
             // ENOENT, or ENOTDIR (a file where a folder of the path should be): nothing there.
@@ -139,7 +152,7 @@ internal static partial class FileIdentity
             return errno is 2 or 20 ? EntryKind.Missing : null;
         }
 
-        return (BitConverter.ToUInt16(buffer, ModeOffset) & TypeMask) switch
+        return (BitConverter.ToUInt16(buffer[ModeOffset..]) & TypeMask) switch
         {
             TypeLink => EntryKind.Link,
             TypeDirectory => EntryKind.Directory,
@@ -154,18 +167,18 @@ internal static partial class FileIdentity
             return null;
         }
 
-        var buffer = new byte[BufferSize];
+        Span<byte> buffer = stackalloc byte[BufferSize];
         if (!TryStatx(directory, path, flags, StatxType | StatxLinks | StatxIno | StatxSize, buffer, out _))
         {
             return null;
         }
 
-        var mask = BitConverter.ToUInt32(buffer, MaskOffset);
-        var inode = BitConverter.ToUInt64(buffer, InodeOffset);
-        var device = ((ulong)BitConverter.ToUInt32(buffer, DeviceOffset) << 32) | BitConverter.ToUInt32(buffer, DeviceOffset + 4);
-        var length = (mask & StatxSize) != 0 ? (long)BitConverter.ToUInt64(buffer, SizeOffset) : -1;
-        int? mode = (mask & StatxType) != 0 ? BitConverter.ToUInt16(buffer, ModeOffset) : null;
-        uint? links = (mask & StatxLinks) != 0 ? BitConverter.ToUInt32(buffer, LinksOffset) : null;
+        var mask = BitConverter.ToUInt32(buffer[MaskOffset..]);
+        var inode = BitConverter.ToUInt64(buffer[InodeOffset..]);
+        var device = ((ulong)BitConverter.ToUInt32(buffer[DeviceOffset..]) << 32) | BitConverter.ToUInt32(buffer[(DeviceOffset + 4)..]);
+        var length = (mask & StatxSize) != 0 ? (long)BitConverter.ToUInt64(buffer[SizeOffset..]) : -1;
+        int? mode = (mask & StatxType) != 0 ? BitConverter.ToUInt16(buffer[ModeOffset..]) : null;
+        uint? links = (mask & StatxLinks) != 0 ? BitConverter.ToUInt32(buffer[LinksOffset..]) : null;
         return new Status(device, inode, length, mode, links);
     }
 
@@ -173,7 +186,7 @@ internal static partial class FileIdentity
     internal readonly record struct Status(ulong Device, ulong Inode, long Length, int? Mode, uint? Links);
 
     /// <summary>One statx(2) into <paramref name="buffer"/>; false with the errno when it failed (and statx is marked unsupported where it is missing).</summary>
-    private static bool TryStatx(int directory, string path, int flags, uint mask, byte[] buffer, out int errno)
+    private static bool TryStatx(int directory, string path, int flags, uint mask, Span<byte> buffer, out int errno)
     {
         errno = 0;
         int status;
@@ -205,5 +218,5 @@ internal static partial class FileIdentity
     }
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int directory, string path, int flags, uint mask, [Out] byte[] buffer);
+    private static partial int Statx(int directory, string path, int flags, uint mask, Span<byte> buffer);
 }

@@ -46,6 +46,9 @@ internal sealed class PartFile : IDisposable
     /// </summary>
     private long? _claimedLength;
 
+    /// <summary>The identity of the claimed file, from the claim's statx(2); an open handle keeps it. Null when unknown.</summary>
+    private (ulong Device, ulong Inode)? _identity;
+
     public PartFile(string targetPath)
     {
         TargetPath = targetPath;
@@ -87,13 +90,13 @@ internal sealed class PartFile : IDisposable
 
         try
         {
-            if (OpenAndLock(out var length) is not { } handle)
+            if (OpenAndLock(out var length, out var identity) is not { } handle)
             {
                 s_claimed.TryRemove(key, out _);
                 return false;
             }
 
-            (_handle, _claimKey, _claimedLength) = (handle, key, length);
+            (_handle, _claimKey, _claimedLength, _identity) = (handle, key, length, identity);
             return true;
         }
         catch
@@ -103,9 +106,10 @@ internal sealed class PartFile : IDisposable
         }
     }
 
-    private SafeFileHandle? OpenAndLock(out long? length)
+    private SafeFileHandle? OpenAndLock(out long? length, out (ulong Device, ulong Inode)? identity)
     {
         length = null;
+        identity = null;
         for (var tries = 0; ; tries++)
         {
             // No look for a link before the create: O_CREAT|O_EXCL fails on any name that is
@@ -145,7 +149,7 @@ internal sealed class PartFile : IDisposable
 
             // The holder before us may have renamed the .part to its target (or removed it) between
             // our open and our lock: then the handle is no longer the file the name leads to.
-            if (FileIdentity.StillNames(handle, Path, out length, out var notPlain))
+            if (FileIdentity.StillNames(handle, Path, out length, out var notPlain, out identity))
             {
                 // An existing .part is only ever resumed when it is a plain file with one name: a
                 // FIFO would be committed as an empty "download", and a hard link to a file outside
@@ -273,6 +277,13 @@ internal sealed class PartFile : IDisposable
     /// </summary>
     public string? CheckIntact(long length)
     {
+        // The claim learned which file the handle holds: when the name still leads to that file,
+        // one statx(2) of the name gives its length too.
+        if (_identity is { } identity && FileIdentity.StatusOfPath(Path) is { Length: >= 0 } named && (named.Device, named.Inode) == identity)
+        {
+            return named.Length == length ? null : $"it holds {named.Length} bytes, not the {length} written";
+        }
+
         // The statx(2) that reads the handle's identity reports its length too; the separate
         // fstat(2) is only for where the OS does not tell.
         var stillNamed = FileIdentity.StillNames(Handle, Path, out var reported);
