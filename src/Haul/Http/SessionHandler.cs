@@ -47,10 +47,10 @@ internal sealed class SessionHandler(
         }
 
         var context = RequestContext.Of(request);
-        var trusted = context is { NamedByUser: true }
-            ? OriginKey(uri) == OriginKey(context.Origin)
-            : _namedOrigins.ContainsKey(OriginKey(uri)) && (context is null || OriginKey(uri) == OriginKey(context.Origin));
-        var redirected = context is not null && OriginKey(uri) != OriginKey(context.Origin);
+        var origin = OriginKey(uri);
+        var sameOrigin = context is null || ReferenceEquals(context.Origin, uri) || origin == OriginKey(context.Origin);
+        var trusted = context is { NamedByUser: true } ? sameOrigin : sameOrigin && _namedOrigins.ContainsKey(origin);
+        var redirected = !sameOrigin;
 
         SetHeaders(request, options.Headers, trusted);
         if (context is not null)
@@ -63,7 +63,7 @@ internal sealed class SessionHandler(
             request.Headers.TryAddWithoutValidation("Referer", referer == "*" ? context?.Page ?? (context?.Origin ?? uri).AbsoluteUri : referer);
         }
 
-        if (!request.Headers.Contains("Authorization") && Login(uri, context, trusted, redirected) is { } credentials)
+        if (!request.Headers.Contains("Authorization") && Login(uri, origin, context, trusted, redirected) is { } credentials)
         {
             request.Headers.TryAddWithoutValidation("Authorization", credentials.BasicHeader());
         }
@@ -91,14 +91,14 @@ internal sealed class SessionHandler(
     /// user's own origins only; a <c>.netrc</c> entry to its own host, unless the request got
     /// there by a redirect from another origin.
     /// </summary>
-    private NetworkLogin? Login(Uri uri, RequestContext? context, bool trusted, bool redirected)
+    private NetworkLogin? Login(Uri uri, string origin, RequestContext? context, bool trusted, bool redirected)
     {
         if (context?.Login is { } own && !redirected)
         {
             return own;
         }
 
-        if (trusted && _originLogins.TryGetValue(OriginKey(uri), out var originLogin))
+        if (trusted && _originLogins.TryGetValue(origin, out var originLogin))
         {
             return originLogin;
         }

@@ -15,6 +15,9 @@ internal sealed class BodyDigest : IDisposable
     private readonly IncrementalHash? _verify;
     private readonly Checksum? _expected;
 
+    // The hex digest of the bytes so far, once asked for: asking the hash again copies and finishes its state again.
+    private string? _sha256Hex;
+
     public BodyDigest(Checksum? expected)
     {
         _expected = expected;
@@ -31,6 +34,7 @@ internal sealed class BodyDigest : IDisposable
         _sha256.AppendData(data);
         _verify?.AppendData(data);
         Length += data.Length;
+        _sha256Hex = null;
     }
 
     /// <summary>Makes the digest cover exactly the first <paramref name="length"/> bytes of the file <paramref name="handle"/> has open.</summary>
@@ -79,9 +83,10 @@ internal sealed class BodyDigest : IDisposable
         _sha256.GetHashAndReset();
         _verify?.GetHashAndReset();
         Length = 0;
+        _sha256Hex = null;
     }
 
-    public string Sha256Hex() => Convert.ToHexStringLower(_sha256.GetCurrentHash());
+    public string Sha256Hex() => _sha256Hex ??= Convert.ToHexStringLower(_sha256.GetCurrentHash());
 
     /// <summary>The digest in the expected checksum's algorithm, or null when none was asked for.</summary>
     public string? ChecksumHex() => _expected switch
