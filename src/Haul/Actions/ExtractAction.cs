@@ -60,7 +60,7 @@ internal sealed class ExtractAction : IPostDownloadAction
         {
             return Failed($"Could not extract {file.Path}: the archive is corrupt ({Reason(ex)}).", ErrorKind.Io);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex) || ex is NotSupportedException)
         {
             return Failed($"Could not extract {file.Path}: {Reason(ex)}.", ErrorKind.Io);
         }
@@ -99,5 +99,5 @@ internal sealed class ExtractAction : IPostDownloadAction
     private static string Count(int count, string one, string many) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
 
-    private static string Reason(Exception ex) => ex.Message.TrimEnd('.');
+    private static string Reason(Exception ex) => HaulErrors.StorageReason(ex).TrimEnd('.');
 }

@@ -77,7 +77,15 @@ internal static class HaulErrors
         new(url, $"Connecting to {Authority(uri)} took longer than {connectTimeout.TotalSeconds:0.#} s for {url}.", inner);
 
     public static StorageException Storage(string url, string path, Exception inner) =>
-        new(url, $"Could not write '{path}' for {url}: {(IsFileTooLarge(inner) ? "the file would pass the largest size its file system, or this process's file size limit, allows" : inner.Message)}", inner);
+        new(url, $"Could not write '{path}' for {url}: {StorageReason(inner)}", inner);
+
+    /// <summary>A data set's shard that could not be written to its output folder (a full disk, a file past the file system's largest).</summary>
+    public static StorageException DatasetOutput(string shard, string folder, Exception inner) =>
+        new(folder, $"Could not write shard {shard} in '{folder}': {StorageReason(inner).TrimEnd('.')}; the shard is left to the next run.", inner);
+
+    /// <summary>What a storage fault says: the runtime's sentence, or for a file past its largest size (EFBIG), ours.</summary>
+    public static string StorageReason(Exception inner) =>
+        IsFileTooLarge(inner) ? "the file would pass the largest size its file system, or this process's file size limit, allows" : inner.Message;
 
     /// <summary>
     /// Whether <paramref name="ex"/> is the disk's, not the program's, when writing a file: an

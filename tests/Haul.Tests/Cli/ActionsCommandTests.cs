@@ -54,6 +54,36 @@ public sealed class ActionsCommandTests
     }
 
     [Fact]
+    public async Task Get_ExtractPastTheProcessFileSizeLimit_ActionFailsWithASentenceAndLeavesOnlyTheArchive()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "prlimit is Linux only");
+        // 8 MiB of zeros pack into a few KiB: the download fits under the cap, its one member does not.
+        var member = new byte[8 * 1024 * 1024];
+        var archive = Zip(("zeros.bin", member));
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/zeros.zip", archive);
+        using var temp = new TempDirectory();
+
+        // Past the cap a write fails with EFBIG, as past FAT32's 4 GiB; .NET reports it as an out-of-range "value".
+        using var haul = HaulProcess.StartWithFileSizeLimit(
+            (3 * 1024 * 1024) + 17, "get", server.Url("/zeros.zip"), "-d", temp.Out, "--json", "--extract", "--extract-max-ratio", "100000");
+        var exit = await haul.WaitForExitAsync();
+
+        exit.ShouldBe(1, haul.Error);
+        using var line = System.Text.Json.JsonDocument.Parse(haul.Out.Trim());
+        line.RootElement.GetProperty("status").GetString().ShouldBe("ok");
+        var extract = line.RootElement.GetProperty("actions").EnumerateArray().ShouldHaveSingleItem();
+        extract.GetProperty("succeeded").GetBoolean().ShouldBeFalse();
+        var message = extract.GetProperty("message").GetString().ShouldNotBeNull();
+        message.ShouldBe($"Could not extract {Path.Combine(temp.Out, "zeros.zip")}: the file would pass the largest size its file system, or this process's file size limit, allows.");
+        haul.Error.ShouldNotContain("Parameter");
+        haul.Error.ShouldNotContain("unexpectedly");
+        temp.AllFiles().ShouldBe([Path.Combine("out", "zeros.zip")]);
+        Directory.EnumerateDirectories(temp.Out).Where(d => !d.EndsWith(".haul", StringComparison.Ordinal)).ShouldBeEmpty();
+        TestData.FileSha256(Path.Combine(temp.Out, "zeros.zip")).ShouldBe(TestData.Sha256(archive));
+    }
+
+    [Fact]
     public async Task Get_FailingHook_MarksTheActionNotTheDownload()
     {
         var content = TestData.Bytes(1000, seed: 502);
