@@ -3,6 +3,7 @@ using System.Globalization;
 using Haul.Actions;
 using Haul.Cli.Output;
 using Haul.Datasets;
+using Haul.Errors;
 
 namespace Haul.Cli.Commands;
 
@@ -159,7 +160,7 @@ internal static class DatasetCommand
 
             summary = await run;
         }
-        catch (DatasetInputException ex)
+        catch (Exception ex) when (ex is DatasetInputException or StorageException)
         {
             await io.Error.WriteLineAsync($"haul: {DisplayText.Safe(ex.Message)}");
             return ExitCodes.SomeFailed;

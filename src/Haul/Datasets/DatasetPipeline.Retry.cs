@@ -95,7 +95,7 @@ internal sealed partial class DatasetPipeline
     }
 
     /// <summary>Finishes the staged rewrite of a retried shard and moves it in whole over the old one.</summary>
-    private async Task CompleteRetryAsync(OpenShard open, DatasetRunSummary summary, CancellationToken cancellationToken)
+    private async Task<DatasetShardReport> CompleteRetryAsync(OpenShard open, DatasetRunSummary summary, CancellationToken cancellationToken)
     {
         var files = open.Start.Files;
         DatasetShardStats stats;
@@ -115,7 +115,7 @@ internal sealed partial class DatasetPipeline
         summary.Add(stats);
         summary.RetriedShards++;
         Progress.ShardFinished();
-        ShardDone?.Invoke(new DatasetShardReport(files.Name, Skipped: false, stats) { Retried = open.Start.Retry!.Failed.Length });
+        return new DatasetShardReport(files.Name, Skipped: false, stats) { Retried = open.Start.Retry!.Failed.Length };
     }
 
     /// <summary>The pictures of a webdataset or files shard by key; a picture written in another format than asked is refused.</summary>

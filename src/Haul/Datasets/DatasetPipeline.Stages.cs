@@ -146,13 +146,23 @@ internal sealed partial class DatasetPipeline
     {
         var summary = new DatasetRunSummary();
         OpenShard? open = null;
+        ShardStart? failed = null;
         try
         {
             await foreach (var item in window.ReadInOrderAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (item.Record is { } record)
                 {
-                    await AddAsync(open!, record, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await AddAsync(open!, record, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
+                    {
+                        failed = open!.Start;
+                        throw HaulErrors.DatasetOutput(failed.Files.Name, _options.OutputFolder, ex);
+                    }
+
                     continue;
                 }
 
@@ -160,7 +170,8 @@ internal sealed partial class DatasetPipeline
                 {
                     var finishing = open;
                     open = null;
-                    await CompleteAsync(finishing, summary, cancellationToken).ConfigureAwait(false);
+                    var report = await CompleteOrFailAsync(finishing, summary, cancellationToken).ConfigureAwait(false);
+                    ShardDone?.Invoke(report);
                 }
 
                 var start = item.Start!;
@@ -172,14 +183,22 @@ internal sealed partial class DatasetPipeline
                     continue;
                 }
 
-                if (start.Retry is { } retry)
+                try
                 {
-                    open = await OpenRetryAsync(start, retry, cancellationToken).ConfigureAwait(false);
+                    if (start.Retry is { } retry)
+                    {
+                        open = await OpenRetryAsync(start, retry, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        start.Files.RemoveLeftovers();
+                        open = new OpenShard(start, DatasetShardWriter.Create(start.Files, _options.Image.EncodeFormat), null);
+                    }
                 }
-                else
+                catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
                 {
-                    start.Files.RemoveLeftovers();
-                    open = new OpenShard(start, DatasetShardWriter.Create(start.Files, _options.Image.EncodeFormat), null);
+                    failed = start;
+                    throw HaulErrors.DatasetOutput(start.Files.Name, _options.OutputFolder, ex);
                 }
 
                 Progress.ShardStarted(start.Files.Name);
@@ -189,7 +208,8 @@ internal sealed partial class DatasetPipeline
             {
                 var finishing = open;
                 open = null;
-                await CompleteAsync(finishing, summary, cancellationToken).ConfigureAwait(false);
+                var report = await CompleteOrFailAsync(finishing, summary, cancellationToken).ConfigureAwait(false);
+                ShardDone?.Invoke(report);
             }
         }
         finally
@@ -197,11 +217,58 @@ internal sealed partial class DatasetPipeline
             if (open is not null)
             {
                 // Stopped half-way: the shard stays temporaries, removed by the next run.
-                await open.Writer.DisposeAsync().ConfigureAwait(false);
+                await CloseAsync(open.Writer, quietly: failed is not null).ConfigureAwait(false);
+            }
+
+            if (failed is { Retry: null } shard)
+            {
+                // The disk failed it: what it left is removed now (the next run would), so a full
+                // disk gets its space back. A retried shard's remainder is the next run's to finish.
+                RemoveQuietly(shard.Files);
             }
         }
 
         return summary;
+
+        async Task<DatasetShardReport> CompleteOrFailAsync(OpenShard finishing, DatasetRunSummary into, CancellationToken token)
+        {
+            try
+            {
+                return await CompleteAsync(finishing, into, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
+            {
+                failed = finishing.Start;
+                throw HaulErrors.DatasetOutput(failed.Files.Name, _options.OutputFolder, ex);
+            }
+        }
+    }
+
+    private static async ValueTask CloseAsync(DatasetShardWriter writer, bool quietly)
+    {
+        try
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (quietly && HaulErrors.IsStorageFault(ex))
+        {
+            // The disk that failed the shard fails its closing too; the failure is already told.
+        }
+    }
+
+    private static void RemoveQuietly(DatasetShardFiles files)
+    {
+        try
+        {
+            if (!files.IsComplete)
+            {
+                files.RemoveLeftovers();
+            }
+        }
+        catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
+        {
+            // Left for the next run, which removes an incomplete shard's files before writing it.
+        }
     }
 
     private async ValueTask AddAsync(OpenShard open, DatasetRecord record, CancellationToken cancellationToken)
@@ -217,12 +284,12 @@ internal sealed partial class DatasetPipeline
         await open.Writer.AddAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CompleteAsync(OpenShard open, DatasetRunSummary summary, CancellationToken cancellationToken)
+    /// <summary>Writes the rest of a shard and renames it into place; what to report of it.</summary>
+    private async Task<DatasetShardReport> CompleteAsync(OpenShard open, DatasetRunSummary summary, CancellationToken cancellationToken)
     {
         if (open.Kept is not null)
         {
-            await CompleteRetryAsync(open, summary, cancellationToken).ConfigureAwait(false);
-            return;
+            return await CompleteRetryAsync(open, summary, cancellationToken).ConfigureAwait(false);
         }
 
         await using (open.Writer.ConfigureAwait(false))
@@ -231,7 +298,7 @@ internal sealed partial class DatasetPipeline
             await open.Writer.CompleteAsync(stats, cancellationToken).ConfigureAwait(false);
             summary.Add(stats);
             Progress.ShardFinished();
-            ShardDone?.Invoke(new DatasetShardReport(open.Start.Files.Name, Skipped: false, stats));
+            return new DatasetShardReport(open.Start.Files.Name, Skipped: false, stats);
         }
     }
 

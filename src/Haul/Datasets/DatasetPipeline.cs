@@ -56,7 +56,25 @@ internal sealed partial class DatasetPipeline : IDisposable
         }
 
         await DatasetShardCommit.RecoverAsync(_options.OutputFolder, _options.OutputFormat, _time, cancellationToken).ConfigureAwait(false);
-        return await RunShardsAsync(token => DatasetSharder.ShardAsync(samples, _options.SamplesPerShard, token), rebuildComplete: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunShardsAsync(token => DatasetSharder.ShardAsync(samples, _options.SamplesPerShard, token), rebuildComplete: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Haul.Errors.StorageException)
+        {
+            // The disk stopped the run: the bodies still in flight are no use to the next run (it
+            // removes them first), and on a full disk their space is what the user needs back.
+            try
+            {
+                Directory.Delete(_fetcher.Incoming, recursive: true);
+            }
+            catch (Exception ex) when (Haul.Errors.HaulErrors.IsStorageFault(ex))
+            {
+                // The next run removes them.
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Builds one shard into the output folder (what an interrupted build left of it removed first), whether or not it is complete.</summary>

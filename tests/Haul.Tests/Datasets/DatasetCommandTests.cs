@@ -101,6 +101,53 @@ public sealed class DatasetCommandTests
     }
 
     [Fact]
+    public async Task Dataset_ShardPastTheProcessFileSizeLimit_OneSentenceNothingLeftAndTheNextRunBuildsIt()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "prlimit is Linux only");
+        await using var server = await LoopbackServer.StartAsync();
+        using var temp = new TempDirectory();
+        var pictures = Enumerable.Range(0, 12).Select(i => TestImages.NoiseJpeg(150 + i, 150)).ToArray();
+        for (var i = 0; i < pictures.Length; i++)
+        {
+            server.MapFile($"/n{i}.jpg", pictures[i]);
+        }
+
+        var list = Path.Combine(temp.Root, "urls.txt");
+        await File.WriteAllLinesAsync(list, Enumerable.Range(0, pictures.Length).Select(i => server.Url($"/n{i}.jpg")), TestContext.Current.CancellationToken);
+        string[] args = ["dataset", list, "-d", temp.Out, "--resize-mode", "no", "--progress", "none", "-j", "2"];
+
+        // Each picture fits under the cap, the shard's tar of all twelve does not: its writes fail
+        // with EFBIG, as past FAT32's 4 GiB, which .NET reports as an out-of-range "value".
+        using (var capped = HaulProcess.StartWithFileSizeLimit(pictures.Max(p => p.Length) * 3, args))
+        {
+            var exit = await capped.WaitForExitAsync();
+
+            exit.ShouldBe(1, capped.Error);
+            capped.Error.ShouldContain("haul: Could not write shard 00000 in '");
+            capped.Error.ShouldContain("': the file would pass the largest size its file system, or this process's file size limit, allows; the shard is left to the next run.");
+            capped.Error.ShouldNotContain("internal error");
+            capped.Error.ShouldNotContain("Parameter");
+        }
+
+        temp.AllFiles().ShouldBe([Path.GetRelativePath(temp.Root, list)], "no temporary, no half shard");
+        Directory.Exists(Path.Combine(temp.Out, ".haul", "incoming")).ShouldBeFalse("the bodies in flight are removed");
+
+        var rerun = await CliRun.RunAsync(args);
+
+        rerun.ExitCode.ShouldBe(0, rerun.Error);
+        rerun.Error.ShouldContain("12 samples, 12 ok (100.0%)");
+        var sha256 = ReadWholeTar(Path.Combine(temp.Out, "00000.tar"))
+            .Where(m => m.Name.EndsWith(".json", StringComparison.Ordinal))
+            .Select(m => JsonDocument.Parse(m.Content).RootElement)
+            .ToDictionary(json => json.GetProperty("url").GetString()!, json => json.GetProperty("sha256").GetString()!);
+        sha256.Count.ShouldBe(12);
+        for (var i = 0; i < pictures.Length; i++)
+        {
+            sha256[server.Url($"/n{i}.jpg")].ShouldBe(Convert.ToHexStringLower(SHA256.HashData(pictures[i])));
+        }
+    }
+
+    [Fact]
     public async Task Dataset_CsvToFilesAsPng_FlagsReachTheOutputAndNoaiRefusedByDefault()
     {
         await using var server = await LoopbackServer.StartAsync();
