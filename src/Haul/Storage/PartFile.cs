@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Haul.Errors;
 using Microsoft.Win32.SafeHandles;
 
@@ -23,7 +22,7 @@ namespace Haul.Storage;
 /// file operations. A .part without metadata is never resumed, only restarted.
 /// </para>
 /// </remarks>
-internal sealed class PartFile : IDisposable
+internal sealed partial class PartFile : IDisposable
 {
     public const string Suffix = ".part";
     public const string MetaSuffix = ".part.meta";
@@ -177,67 +176,6 @@ internal sealed class PartFile : IDisposable
 
     private static bool IsSharingViolation(IOException ex) =>
         ex.HResult is 11 or 35 or 32 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
-
-    /// <summary>Reads the metadata of a .part left by an earlier attempt or run.</summary>
-    public async ValueTask<PartMetadata?> LoadMetadataAsync(CancellationToken cancellationToken)
-    {
-        NoFollow.Check(MetaPath);
-        try
-        {
-            await using var stream = File.OpenRead(MetaPath);
-            _metadata = await JsonSerializer.DeserializeAsync(stream, PartMetadataJson.Default.PartMetadata, cancellationToken).ConfigureAwait(false);
-            _metadataOnDisk = _metadata is not null;
-        }
-        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
-        {
-            // Missing or torn metadata only costs a restart from zero, never a wrong splice.
-            _metadata = null;
-        }
-
-        return _metadata;
-    }
-
-    /// <summary>A new body is coming from byte zero: forget the old validators, on disk too.</summary>
-    public void StartOver(PartMetadata metadata)
-    {
-        if (Existed || _metadataOnDisk)
-        {
-            NoFollow.Check(MetaPath);
-            File.Delete(MetaPath);
-        }
-
-        _metadataOnDisk = false;
-        _metadata = metadata;
-    }
-
-    /// <summary>Writes the metadata of the current body if it is not on disk yet.</summary>
-    public async ValueTask SaveMetadataAsync(CancellationToken cancellationToken)
-    {
-        if (_metadata is null || _metadataOnDisk)
-        {
-            return;
-        }
-
-        var temp = MetaPath + ".tmp";
-        await using (var stream = NoFollow.CreateFresh(temp))
-        {
-            await JsonSerializer.SerializeAsync(stream, _metadata, PartMetadataJson.Default.PartMetadata, cancellationToken).ConfigureAwait(false);
-        }
-
-        // A rename replaces a link at the name instead of following it; still, a link there is
-        // not Haul's and is refused rather than silently removed.
-        NoFollow.Check(MetaPath);
-        File.Move(temp, MetaPath, overwrite: true);
-        _metadataOnDisk = true;
-    }
-
-    /// <summary>Replaces the metadata on disk with <paramref name="metadata"/> (a segmented download's piece map changes as it goes).</summary>
-    public async ValueTask SaveMetadataAsync(PartMetadata metadata, CancellationToken cancellationToken)
-    {
-        _metadata = metadata;
-        _metadataOnDisk = false;
-        await SaveMetadataAsync(cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>
     /// The claimed .part, for writes of a segmented download at any offset, at its full length
@@ -397,14 +335,5 @@ internal sealed class PartFile : IDisposable
         _handle.Dispose();
         _handle = null;
         s_claimed.TryRemove(_claimKey!, out _);
-    }
-
-    private void RemoveMetadata()
-    {
-        if (_metadataOnDisk)
-        {
-            File.Delete(MetaPath);
-            _metadataOnDisk = false;
-        }
     }
 }

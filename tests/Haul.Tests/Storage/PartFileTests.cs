@@ -42,6 +42,26 @@ public sealed class PartFileTests
     }
 
     [Fact]
+    public async Task SaveMetadataAsync_StoppedWhileWriting_NoTemporaryLeftAndTheNextSaveWorks()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        using var part = new PartFile(Path.Combine(temp.Out, "m.bin"));
+        part.TryClaim().ShouldBeTrue();
+        part.StartOver(new PartMetadata("http://127.0.0.1/m.bin", "\"v1\"", null, 10));
+
+        // The temporary is created, then the write stops (as a full disk or Ctrl+C would stop it).
+        await Should.ThrowAsync<OperationCanceledException>(async () => await part.SaveMetadataAsync(new CancellationToken(canceled: true)));
+
+        File.Exists(part.MetaPath + ".tmp").ShouldBeFalse();
+        File.Exists(part.MetaPath).ShouldBeFalse();
+        part.MetadataSaved.ShouldBeFalse();
+        await part.SaveMetadataAsync(TestContext.Current.CancellationToken);
+        (await new PartFile(Path.Combine(temp.Out, "m.bin")).LoadMetadataAsync(TestContext.Current.CancellationToken)).ShouldBe(part.Metadata);
+        Directory.EnumerateFiles(temp.Out).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["m.bin.part", "m.bin.part.meta"]);
+    }
+
+    [Fact]
     public void OpenForWrite_ReturnedHandleDisposed_ClaimStillHeld()
     {
         using var temp = new TempDirectory();
