@@ -71,6 +71,9 @@ internal sealed partial class ResumableTransfer
             {
                 while (true)
                 {
+                    // The idle timeout counts the server's silence during a read only: waits of our
+                    // own between reads (a rate limit's turn, the disk, the hasher) are not it.
+                    idle.CancelAfter(Timeout.InfiniteTimeSpan);
                     if (sink.IsFull)
                     {
                         // All of an announced body in the first buffer: the read after this write only sees its end.

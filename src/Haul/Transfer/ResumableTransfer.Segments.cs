@@ -285,6 +285,8 @@ internal sealed partial class ResumableTransfer
                         return;
                     }
 
+                    // The idle timeout counts the server's silence during a read only (see CopyBodyAsync).
+                    idle.CancelAfter(Timeout.InfiniteTimeSpan);
                     var want = (int)Math.Min(readSize, left);
                     await ThrottleAsync(state, want, run.Stop.Token).ConfigureAwait(false);
                     idle.CancelAfter(options.IdleTimeout);
@@ -308,7 +310,6 @@ internal sealed partial class ResumableTransfer
                         return;
                     }
 
-                    idle.CancelAfter(options.IdleTimeout);
                     try
                     {
                         await RandomAccess.WriteAsync(run.Handle, buffer.AsMemory(0, read), piece.Written, run.Stop.Token).ConfigureAwait(false);

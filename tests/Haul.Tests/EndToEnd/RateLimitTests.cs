@@ -77,16 +77,70 @@ public sealed class RateLimitTests
         }
     }
 
-    /// <summary>A fake clock that counts the short one-shot timers (a limit's waits) not yet fired.</summary>
-    private sealed class WaitCountingClock : FakeTimeProvider
+    [Fact]
+    public async Task Download_SharedLimitTurnLongerThanTheIdleTimeout_NotTakenForTheServersSilence()
     {
+        // Eight transfers share 1 KiB/s and take 1 KiB a read: each waits about 8 s for its turn,
+        // longer than the 6.5 s idle timeout, while the server has long sent every byte.
+        const int Files = 8;
+        var idleTimeout = TimeSpan.FromSeconds(6.5);
+        var contents = Enumerable.Range(0, Files).Select(i => TestData.Bytes(4 * 1024, seed: 60 + i)).ToArray();
+        await using var server = await LoopbackServer.StartAsync();
+        for (var i = 0; i < Files; i++)
+        {
+            server.MapFile($"/s{i}.bin", contents[i]);
+        }
+
+        using var temp = new TempDirectory();
+        var clock = new WaitCountingClock(maxWait: TimeSpan.FromSeconds(60), notAWait: idleTimeout);
+        var options = DownloaderHarness.Options(temp.Out) with { RateLimit = 1024, IdleTimeout = idleTimeout, Retries = 0, MaxConcurrent = Files, MaxPerHost = Files };
+        using var downloader = new Downloader(options, clock);
+        var results = new List<DownloadResult>();
+        var requests = Enumerable.Range(0, Files).Select(i => new DownloadRequest(server.Url($"/s{i}.bin"))).ToArray();
+        var run = Task.Run(
+            async () =>
+            {
+                await foreach (var result in downloader.DownloadAsync(requests.ToAsyncEnumerable(), TestContext.Current.CancellationToken))
+                {
+                    results.Add(result);
+                }
+            },
+            TestContext.Current.CancellationToken);
+
+        // The clock moves only while every unfinished transfer waits on the limit.
+        await Eventually.TrueAsync(() => run.IsCompleted || (downloader.GetProgress().Active.Count == Files && clock.Waiting == Files), "every transfer to wait on the limit");
+        for (var step = 1; !run.IsCompleted; step++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Eventually.TrueAsync(
+                () => run.IsCompleted || clock.Waiting >= downloader.GetProgress().Active.Count(transfer => transfer.Received < transfer.Length),
+                $"the transfers to wait on the limit at {step * 100} ms");
+        }
+
+        await run;
+        results.Count.ShouldBe(Files);
+        foreach (var result in results)
+        {
+            result.Status.ShouldBe(DownloadStatus.Ok, result.Error?.Message);
+            var index = int.Parse(Path.GetFileNameWithoutExtension(result.Path!)[1..], System.Globalization.CultureInfo.InvariantCulture);
+            TestData.FileSha256(result.Path!).ShouldBe(TestData.Sha256(contents[index]));
+        }
+    }
+
+    /// <summary>
+    /// A fake clock that counts the short one-shot timers (a limit's waits) not yet fired: those due
+    /// within <c>maxWait</c> (5 s), except those due exactly at <c>notAWait</c> (an idle timeout).
+    /// </summary>
+    private sealed class WaitCountingClock(TimeSpan? maxWait = null, TimeSpan? notAWait = null) : FakeTimeProvider
+    {
+        private readonly TimeSpan _maxWait = maxWait ?? TimeSpan.FromSeconds(5);
         private int _waiting;
 
         public int Waiting => Volatile.Read(ref _waiting);
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
-            if (dueTime <= TimeSpan.Zero || dueTime > TimeSpan.FromSeconds(5) || period != Timeout.InfiniteTimeSpan)
+            if (dueTime <= TimeSpan.Zero || dueTime > _maxWait || dueTime == notAWait || period != Timeout.InfiniteTimeSpan)
             {
                 return base.CreateTimer(callback, state, dueTime, period);
             }
