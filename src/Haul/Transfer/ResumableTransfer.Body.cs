@@ -69,11 +69,12 @@ internal sealed partial class ResumableTransfer
             var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
+                // The idle timeout counts the server's silence during a read only: waits of our
+                // own between reads (a rate limit's turn, the disk, the hasher) are not it.
+                using var reads = new ReadIdleTimer(idle, token, cancellationToken, options.IdleTimeout, timeProvider);
+                reads.Pause();
                 while (true)
                 {
-                    // The idle timeout counts the server's silence during a read only: waits of our
-                    // own between reads (a rate limit's turn, the disk, the hasher) are not it.
-                    idle.CancelAfter(Timeout.InfiniteTimeSpan);
                     if (sink.IsFull)
                     {
                         // All of an announced body in the first buffer: the read after this write only sees its end.
@@ -85,11 +86,11 @@ internal sealed partial class ResumableTransfer
                     // Asked anew each read: the overall limit may change while the body streams.
                     var want = Math.Min(ChunkLimit(state), space.Length);
                     await ThrottleAsync(state, want, cancellationToken).ConfigureAwait(false);
-                    idle.CancelAfter(options.IdleTimeout);
+                    reads.Start();
                     int read;
                     try
                     {
-                        var reading = body.ReadAsync(space[..want], token);
+                        var reading = body.ReadAsync(space[..want], reads.Token);
                         if (!reading.IsCompleted && sink.WorthWritingWhileWaiting)
                         {
                             // Nothing more at hand: write what is gathered while the next bytes travel.
@@ -97,6 +98,7 @@ internal sealed partial class ResumableTransfer
                         }
 
                         read = await reading.ConfigureAwait(false);
+                        reads.Pause();
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {

@@ -277,6 +277,9 @@ internal sealed partial class ResumableTransfer
             var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
+                // The idle timeout counts the server's silence during a read only (see CopyBodyAsync).
+                using var reads = new ReadIdleTimer(idle, token, run.Stop.Token, options.IdleTimeout, timeProvider);
+                reads.Pause();
                 while (true)
                 {
                     var left = run.Map.Remaining(piece);
@@ -285,15 +288,14 @@ internal sealed partial class ResumableTransfer
                         return;
                     }
 
-                    // The idle timeout counts the server's silence during a read only (see CopyBodyAsync).
-                    idle.CancelAfter(Timeout.InfiniteTimeSpan);
                     var want = (int)Math.Min(readSize, left);
                     await ThrottleAsync(state, want, run.Stop.Token).ConfigureAwait(false);
-                    idle.CancelAfter(options.IdleTimeout);
+                    reads.Start();
                     int read;
                     try
                     {
-                        read = await body.ReadAsync(buffer.AsMemory(0, want), token).ConfigureAwait(false);
+                        read = await body.ReadAsync(buffer.AsMemory(0, want), reads.Token).ConfigureAwait(false);
+                        reads.Pause();
                     }
                     catch (OperationCanceledException) when (!run.Stop.IsCancellationRequested)
                     {
