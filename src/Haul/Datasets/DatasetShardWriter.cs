@@ -162,17 +162,26 @@ internal sealed partial class DatasetShardWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _completed = true;
-        if (_tar is not null)
+        try
         {
-            // Closing the tar writes its end blocks: harmless in a temporary that is never renamed.
-            await _tar.DisposeAsync().ConfigureAwait(false);
-            _tar = null;
+            if (_tar is not null)
+            {
+                // Closing the tar writes its end blocks: harmless in a temporary that is never renamed.
+                var tar = _tar;
+                _tar = null;
+                await tar.DisposeAsync().ConfigureAwait(false);
+            }
         }
-
-        if (_tarStream is not null)
+        finally
         {
-            await _tarStream.DisposeAsync().ConfigureAwait(false);
-            _tarStream = null;
+            // Closed even when the end blocks fail (a full disk): a temporary removed while still
+            // open would keep its space until the process ends.
+            if (_tarStream is not null)
+            {
+                var stream = _tarStream;
+                _tarStream = null;
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

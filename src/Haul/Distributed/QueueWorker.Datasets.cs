@@ -86,11 +86,18 @@ public sealed partial class QueueWorker
         {
             return;
         }
-        catch (Exception ex) when (ex is DatasetInputException or IOException or UnauthorizedAccessException or InvalidDataException or HaulException)
+        catch (Exception ex) when (ex is DatasetInputException or InvalidDataException or HaulException || HaulErrors.IsStorageFault(ex))
         {
             result = ShardResult(request, DownloadStatus.Failed, null, null, started) with
             {
-                Error = ex as HaulException ?? HaulErrors.DatasetShard(entry.Url, entry.Shard?.Input ?? entry.Url, ex),
+                Error = ex switch
+                {
+                    // The pipeline's own disk fault names the worker's staging folder, which is about
+                    // to go: the shard and its input are what the job's owner can act on.
+                    StorageException { InnerException: { } disk } => HaulErrors.DatasetShard(entry.Url, entry.Shard?.Input ?? entry.Url, disk),
+                    HaulException haul => haul,
+                    _ => HaulErrors.DatasetShard(entry.Url, entry.Shard?.Input ?? entry.Url, ex),
+                },
             };
         }
         finally

@@ -81,7 +81,7 @@ internal static class HaulErrors
 
     /// <summary>A data set's shard that could not be written to its output folder (a full disk, a file past the file system's largest).</summary>
     public static StorageException DatasetOutput(string shard, string folder, Exception inner) =>
-        new(folder, $"Could not write shard {shard} in '{folder}': {StorageReason(inner).TrimEnd('.')}; the shard is left to the next run.", inner);
+        new(folder, $"Could not build shard {shard} in '{folder}': {StorageReason(inner).TrimEnd('.')}; the shard is left to the next run.", inner);
 
     /// <summary>What a storage fault says: the runtime's sentence, or for a file past its largest size (EFBIG), ours.</summary>
     public static string StorageReason(Exception inner) =>
@@ -98,7 +98,7 @@ internal static class HaulErrors
 
     /// <summary>A data set shard a worker could not build: its input unreadable or changed, its output folder unwritable.</summary>
     public static StorageException DatasetShard(string label, string path, Exception inner) =>
-        new(label, $"Could not build {label} from '{path}': {inner.Message}", inner);
+        new(label, $"Could not build {label} from '{path}': {StorageReason(inner)}", inner);
 
     public static InvalidUrlException InvalidUrl(string url, int? line, string reason) =>
         new(url, line is { } n ? $"Line {n}: {reason}" : reason);

@@ -123,7 +123,7 @@ public sealed class DatasetCommandTests
             var exit = await capped.WaitForExitAsync();
 
             exit.ShouldBe(1, capped.Error);
-            capped.Error.ShouldContain("haul: Could not write shard 00000 in '");
+            capped.Error.ShouldContain("haul: Could not build shard 00000 in '");
             capped.Error.ShouldContain("': the file would pass the largest size its file system, or this process's file size limit, allows; the shard is left to the next run.");
             capped.Error.ShouldNotContain("internal error");
             capped.Error.ShouldNotContain("Parameter");
