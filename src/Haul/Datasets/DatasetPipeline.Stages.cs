@@ -159,8 +159,7 @@ internal sealed partial class DatasetPipeline
                     }
                     catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
                     {
-                        failed = open!.Start;
-                        throw HaulErrors.DatasetOutput(failed.Files.Name, _options.OutputFolder, ex);
+                        throw Failed(open!.Start, ex);
                     }
 
                     continue;
@@ -197,8 +196,7 @@ internal sealed partial class DatasetPipeline
                 }
                 catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
                 {
-                    failed = start;
-                    throw HaulErrors.DatasetOutput(start.Files.Name, _options.OutputFolder, ex);
+                    throw Failed(start, ex);
                 }
 
                 Progress.ShardStarted(start.Files.Name);
@@ -238,9 +236,15 @@ internal sealed partial class DatasetPipeline
             }
             catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
             {
-                failed = finishing.Start;
-                throw HaulErrors.DatasetOutput(failed.Files.Name, _options.OutputFolder, ex);
+                throw Failed(finishing.Start, ex);
             }
+        }
+
+        // The disk failed this shard: the run ends with one sentence, and the shard is cleaned up below.
+        StorageException Failed(ShardStart shard, Exception ex)
+        {
+            failed = shard;
+            return HaulErrors.DatasetOutput(shard.Files.Name, _options.OutputFolder, ex);
         }
     }
 

@@ -1,3 +1,5 @@
+using Haul.Errors;
+
 namespace Haul.Datasets;
 
 /// <summary>
@@ -60,7 +62,7 @@ internal sealed partial class DatasetPipeline : IDisposable
         {
             return await RunShardsAsync(token => DatasetSharder.ShardAsync(samples, _options.SamplesPerShard, token), rebuildComplete: false, cancellationToken).ConfigureAwait(false);
         }
-        catch (Haul.Errors.StorageException)
+        catch (StorageException)
         {
             // The disk stopped the run: the bodies still in flight are no use to the next run (it
             // removes them first), and on a full disk their space is what the user needs back.
@@ -68,7 +70,7 @@ internal sealed partial class DatasetPipeline : IDisposable
             {
                 Directory.Delete(_fetcher.Incoming, recursive: true);
             }
-            catch (Exception ex) when (Haul.Errors.HaulErrors.IsStorageFault(ex))
+            catch (Exception ex) when (HaulErrors.IsStorageFault(ex))
             {
                 // The next run removes them.
             }
