@@ -88,15 +88,16 @@ public sealed partial class QueueWorker
         }
         catch (Exception ex) when (ex is DatasetInputException or InvalidDataException or HaulException || HaulErrors.IsStorageFault(ex))
         {
+            var input = entry.Shard?.Input ?? entry.Url;
             result = ShardResult(request, DownloadStatus.Failed, null, null, started) with
             {
                 Error = ex switch
                 {
                     // The pipeline's own disk fault names the worker's staging folder, which is about
                     // to go: the shard and its input are what the job's owner can act on.
-                    StorageException { InnerException: { } disk } => HaulErrors.DatasetShard(entry.Url, entry.Shard?.Input ?? entry.Url, disk),
+                    StorageException { InnerException: { } disk } => HaulErrors.DatasetShard(entry.Url, input, disk),
                     HaulException haul => haul,
-                    _ => HaulErrors.DatasetShard(entry.Url, entry.Shard?.Input ?? entry.Url, ex),
+                    _ => HaulErrors.DatasetShard(entry.Url, input, ex),
                 },
             };
         }

@@ -40,7 +40,7 @@ internal static partial class FileIdentity
     private static volatile bool s_unsupported = !OperatingSystem.IsLinux();
 
     /// <summary>The identity of the entry at <paramref name="path"/> itself (a link is not followed); null when unknown or absent.</summary>
-    public static (ulong Device, ulong Inode)? OfPath(string path) => Query(AtCurrentDirectory, path, AtSymlinkNoFollow) is { } status ? (status.Device, status.Inode) : null;
+    public static (ulong Device, ulong Inode)? OfPath(string path) => StatusOfPath(path) is { } status ? (status.Device, status.Inode) : null;
 
     /// <summary>
     /// The identity and the length of the file <paramref name="handle"/> has open, with what kind
