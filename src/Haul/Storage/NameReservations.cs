@@ -1,12 +1,10 @@
-using System.Runtime.InteropServices;
-
 namespace Haul.Storage;
 
 /// <summary>
 /// Hands out distinct target paths within one run: the first URL that maps to <c>a.jpg</c> keeps it,
 /// the next gets <c>a.1.jpg</c>, in the order the requests were admitted. Paths are kept as 64-bit
-/// hashes and URLs as 128-bit keys, packed in <see cref="OpenAddressTable{TEntry}"/>s (16 and 20
-/// bytes an entry), so that a run of millions of files stays small in memory.
+/// hashes and URLs as 96-bit keys, packed in <see cref="OpenAddressTable{TEntry}"/>s (16 bytes an
+/// entry), so that a run of millions of files stays small in memory.
 /// </summary>
 internal sealed class NameReservations
 {
@@ -14,7 +12,7 @@ internal sealed class NameReservations
     private readonly OpenAddressTable<TakenPath> _taken = new();
     private readonly Lock _lock = new();
 
-    /// <summary>The URLs (with their place) planned in this run, by 128-bit digest, with the input line of the first.</summary>
+    /// <summary>The URLs (with their place) planned in this run, by 96-bit digest, with the input line of the first.</summary>
     private readonly OpenAddressTable<PlannedUrl> _urls = new();
 
     /// <summary>The paths taken (for tests).</summary>
@@ -150,22 +148,30 @@ internal sealed class NameReservations
         public bool SameKey(in TakenPath other) => other._pathHash == _pathHash;
     }
 
-    /// <summary>A URL of the run with the input line of its first request: 20 bytes (the key in two halves, no padding).</summary>
-    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    /// <summary>
+    /// A URL of the run with the input line of its first request: 16 bytes, the key's first 96
+    /// bits and the line. Two of a run's URLs that agree in 96 bits would share a plan: about one
+    /// chance in 10^13 at a hundred million URLs.
+    /// </summary>
     private readonly struct PlannedUrl : ITableEntry<PlannedUrl>
     {
         private const int NoLine = int.MinValue;
 
         private readonly ulong _low;
-        private readonly ulong _high;
+        private readonly uint _high;
         private readonly int _line;
 
         public PlannedUrl(UInt128 key, int? line)
         {
-            // The all-zero key marks a free slot; a digest that is all zeros stands in as 1 (never met in practice).
-            key = key == UInt128.Zero ? UInt128.One : key;
             _low = (ulong)key;
-            _high = (ulong)(key >> 64);
+            _high = (uint)(key >> 64);
+
+            // The all-zero key marks a free slot; a digest that starts with 96 zero bits stands in as 1 (never met in practice).
+            if (_low == 0 && _high == 0)
+            {
+                _low = 1;
+            }
+
             _line = line ?? NoLine;
         }
 

@@ -3,25 +3,36 @@ namespace Haul.Storage;
 /// <summary>
 /// A set of small fixed-size entries by key, as compact as a run of millions of them needs: entries
 /// sit in plain arrays (no per-entry hash code, link or object), found by linear probing. The
-/// arrays are segments of a few kilobytes under a directory indexed by the top bits of the hash
-/// (extendible hashing): a full segment splits in two, the new half in a new array of the same
-/// size and the old array kept, so growing leaves no garbage behind (a doubling hash table leaves
-/// its old arrays, half of all it ever held, for a full collection to find).
+/// entries are spread over segments under a directory indexed by the top bits of the hash
+/// (extendible hashing). A segment is a few pages of 64 slots: a full one takes one more page, up
+/// to <see cref="MaxPages"/>, and then splits in two of <see cref="MinPages"/>, the new half
+/// taking the pages the old one gives up. So segments stay between about three quarters and
+/// fifteen sixteenths full (one that split as soon as it filled would average two thirds), and
+/// growing leaves no garbage behind (a doubling hash table leaves its old arrays, half of all it
+/// ever held, for a full collection to find).
 /// Not thread-safe.
 /// </summary>
 /// <typeparam name="TEntry">The entry type; <c>default</c> is a free slot.</typeparam>
 internal sealed class OpenAddressTable<TEntry>
     where TEntry : struct, ITableEntry<TEntry>
 {
-    /// <summary>Slots per segment: 4-5 KiB of 16- or 20-byte entries, well under the large-object heap.</summary>
-    private const int SegmentSlots = 256;
+    /// <summary>Slots per page: 1 KiB of 16-byte entries, well under the large-object heap.</summary>
+    private const int PageSlots = 64;
 
-    /// <summary>Directory depth at most: beyond it (keys whose hashes agree in 24 top bits) a segment grows instead.</summary>
+    private const int PageShift = 6;
+
+    /// <summary>The pages of a new segment (256 slots).</summary>
+    private const int MinPages = 4;
+
+    /// <summary>The pages a segment grows to before it splits (448 slots; the two halves get 4 each).</summary>
+    private const int MaxPages = 7;
+
+    /// <summary>Directory depth at most: beyond it (keys whose hashes agree in 24 top bits) a segment only grows.</summary>
     private const int MaxDepth = 24;
 
-    private Segment[] _directory = [new Segment(new TEntry[SegmentSlots], 0)];
+    private Segment[] _directory = [new Segment(MinPages, 0)];
     private int _depth;
-    private TEntry[]? _scratch;
+    private TEntry[] _scratch = [];
 
     public int Count { get; private set; }
 
@@ -36,7 +47,7 @@ internal sealed class OpenAddressTable<TEntry>
             {
                 if (i == 0 || !ReferenceEquals(_directory[i], _directory[i - 1]))
                 {
-                    capacity += _directory[i].Entries.Length;
+                    capacity += _directory[i].Slots;
                 }
             }
 
@@ -48,9 +59,9 @@ internal sealed class OpenAddressTable<TEntry>
     public bool TryGet(in TEntry probe, out TEntry existing)
     {
         var hash = Mix(probe.Hash);
-        var entries = SegmentOf(hash).Entries;
-        var slot = Find(entries, probe, hash);
-        existing = slot >= 0 ? entries[slot] : default;
+        var segment = SegmentOf(hash);
+        var slot = segment.Find(probe, hash);
+        existing = slot >= 0 ? segment.At(slot) : default;
         return slot >= 0;
     }
 
@@ -64,20 +75,20 @@ internal sealed class OpenAddressTable<TEntry>
 
         var hash = Mix(entry.Hash);
         var segment = SegmentOf(hash);
-        var slot = Find(segment.Entries, entry, hash);
+        var slot = segment.Find(entry, hash);
         if (slot >= 0)
         {
-            existing = segment.Entries[slot];
+            existing = segment.At(slot);
             return false;
         }
 
-        // At most 7/8 full, so that a probe for a missing key ends within a few slots.
+        // At most 15/16 full, so that a probe for a missing key ends within the segment's few KiB.
         if (IsFull(segment))
         {
             segment = MakeRoom(segment, hash);
         }
 
-        segment.Entries[FreeSlot(segment.Entries, hash)] = entry;
+        segment.At(segment.FreeSlot(hash)) = entry;
         segment.Count++;
         Count++;
         existing = default;
@@ -89,8 +100,7 @@ internal sealed class OpenAddressTable<TEntry>
     {
         var hash = Mix(probe.Hash);
         var segment = SegmentOf(hash);
-        var entries = segment.Entries;
-        var hole = Find(entries, probe, hash);
+        var hole = segment.Find(probe, hash);
         if (hole < 0)
         {
             return false;
@@ -98,37 +108,39 @@ internal sealed class OpenAddressTable<TEntry>
 
         // Backward shift: later entries of the same run move up into the hole when their home slot
         // allows it, so no probe ever stops early at a free slot (no tombstones to clean up).
-        var mask = entries.Length - 1;
         var next = hole;
         while (true)
         {
-            next = (next + 1) & mask;
-            if (entries[next].IsEmpty)
+            next = segment.Next(next);
+            if (segment.At(next).IsEmpty)
             {
                 break;
             }
 
-            var home = HomeSlot(Mix(entries[next].Hash), mask);
+            var home = segment.HomeSlot(Mix(segment.At(next).Hash));
             var staysPut = hole <= next ? hole < home && home <= next : hole < home || home <= next;
             if (!staysPut)
             {
-                entries[hole] = entries[next];
+                segment.At(hole) = segment.At(next);
                 hole = next;
             }
         }
 
-        entries[hole] = default;
+        segment.At(hole) = default;
         segment.Count--;
         Count--;
         return true;
     }
 
-    private static bool IsFull(Segment segment) => (segment.Count + 1) * 8 > segment.Entries.Length * 7;
+    private static bool IsFull(Segment segment) => (segment.Count + 1) * 16 > segment.Slots * 15;
 
-    /// <summary>Splits the full segment where <paramref name="hash"/> goes, or grows it when splitting cannot help; the segment for the hash now.</summary>
+    // The pages that hold this many entries at most 15/16 full, and never fewer than a new segment's.
+    private static int PagesFor(int entries) => Math.Max(MinPages, (entries * 16 + (15 * PageSlots) - 1) / (15 * PageSlots));
+
+    /// <summary>Makes room in the full segment where <paramref name="hash"/> goes: splits it once it has all its pages, else gives it one more; the segment for the hash now.</summary>
     private Segment MakeRoom(Segment segment, ulong hash)
     {
-        if (segment.Depth < MaxDepth)
+        if (segment.PageCount >= MaxPages && segment.Depth < MaxDepth)
         {
             Split(segment, hash);
             segment = SegmentOf(hash);
@@ -136,20 +148,16 @@ internal sealed class OpenAddressTable<TEntry>
             {
                 return segment;
             }
+
+            // Every entry went one way: their hashes agree in all the top bits used so far. Splitting
+            // again at once would only deepen the directory; this one segment grows instead (a rare
+            // case, never the way a run grows).
         }
 
-        // Every entry stayed on the side of the new one: their hashes agree in all the top bits
-        // used so far. This one segment doubles (a rare case, never the way a run grows).
-        var grown = new TEntry[segment.Entries.Length * 2];
-        foreach (var entry in segment.Entries)
-        {
-            if (!entry.IsEmpty)
-            {
-                grown[FreeSlot(grown, Mix(entry.Hash))] = entry;
-            }
-        }
-
-        segment.Entries = grown;
+        var slots = CopyOut(segment);
+        segment.GrowTo(segment.PageCount + 1);
+        segment.Clear();
+        PutBack(slots, segment, null);
         return segment;
     }
 
@@ -171,25 +179,56 @@ internal sealed class OpenAddressTable<TEntry>
         // The segment covers 2^(depth - its depth) directory entries in a row; the upper half goes to the sibling.
         var span = 1 << (_depth - segment.Depth);
         var start = (DirectoryIndex(hash) >> (_depth - segment.Depth)) << (_depth - segment.Depth);
-        var sibling = new Segment(new TEntry[segment.Entries.Length], segment.Depth + 1);
         segment.Depth++;
+        var sibling = new Segment(0, segment.Depth);
         for (var i = start + span / 2; i < start + span; i++)
         {
             _directory[i] = sibling;
         }
 
-        // Each entry goes where the next bit of its hash says, at the same home slot (the low bits).
-        var entries = segment.Entries;
-        if (_scratch is null || _scratch.Length < entries.Length)
+        // Each entry goes where the next bit of its hash says; the old segment keeps the pages its
+        // share needs, the sibling takes the rest (and new ones only when they are too few).
+        var slots = CopyOut(segment);
+        var bit = 64 - segment.Depth;
+        var upper = 0;
+        for (var i = 0; i < slots; i++)
         {
-            _scratch = new TEntry[entries.Length];
+            if (!_scratch[i].IsEmpty && ((Mix(_scratch[i].Hash) >> bit) & 1) == 1)
+            {
+                upper++;
+            }
         }
 
-        Array.Copy(entries, _scratch, entries.Length);
-        Array.Clear(entries);
-        segment.Count = 0;
+        segment.MovePagesTo(sibling, keep: PagesFor(segment.Count - upper), wanted: PagesFor(upper));
+        segment.GrowTo(PagesFor(segment.Count - upper));
+        sibling.GrowTo(PagesFor(upper));
+        segment.Clear();
+        sibling.Clear();
+        PutBack(slots, segment, sibling);
+    }
+
+    /// <summary>Copies the segment's slots into the scratch array; their number.</summary>
+    private int CopyOut(Segment segment)
+    {
+        var slots = segment.Slots;
+        if (_scratch.Length < slots)
+        {
+            _scratch = new TEntry[slots];
+        }
+
+        for (var slot = 0; slot < slots; slot++)
+        {
+            _scratch[slot] = segment.At(slot);
+        }
+
+        return slots;
+    }
+
+    /// <summary>Stores the scratch array's entries again, each into <paramref name="segment"/> or, by the segment's depth bit, its new <paramref name="sibling"/>.</summary>
+    private void PutBack(int slots, Segment segment, Segment? sibling)
+    {
         var bit = 64 - segment.Depth;
-        for (var i = 0; i < entries.Length; i++)
+        for (var i = 0; i < slots; i++)
         {
             ref readonly var entry = ref _scratch[i];
             if (entry.IsEmpty)
@@ -198,50 +237,18 @@ internal sealed class OpenAddressTable<TEntry>
             }
 
             var entryHash = Mix(entry.Hash);
-            var target = ((entryHash >> bit) & 1) == 1 ? sibling : segment;
-            target.Entries[FreeSlot(target.Entries, entryHash)] = entry;
+            var target = sibling is not null && ((entryHash >> bit) & 1) == 1 ? sibling : segment;
+            target.At(target.FreeSlot(entryHash)) = entry;
             target.Count++;
         }
 
-        Array.Clear(_scratch);
+        Array.Clear(_scratch, 0, slots);
     }
 
     private Segment SegmentOf(ulong hash) => _directory[DirectoryIndex(hash)];
 
-    // The top bits choose the segment, the low bits the slot in it: independent parts of the mix.
+    // The top bits choose the segment, the low 32 bits the slot in it: independent parts of the mix.
     private int DirectoryIndex(ulong hash) => _depth == 0 ? 0 : (int)(hash >> (64 - _depth));
-
-    private static int Find(TEntry[] entries, in TEntry probe, ulong hash)
-    {
-        var mask = entries.Length - 1;
-        for (var slot = HomeSlot(hash, mask); ; slot = (slot + 1) & mask)
-        {
-            ref readonly var entry = ref entries[slot];
-            if (entry.IsEmpty)
-            {
-                return -1;
-            }
-
-            if (entry.SameKey(probe))
-            {
-                return slot;
-            }
-        }
-    }
-
-    private static int FreeSlot(TEntry[] entries, ulong hash)
-    {
-        var mask = entries.Length - 1;
-        var slot = HomeSlot(hash, mask);
-        while (!entries[slot].IsEmpty)
-        {
-            slot = (slot + 1) & mask;
-        }
-
-        return slot;
-    }
-
-    private static int HomeSlot(ulong hash, int mask) => (int)hash & mask;
 
     // A 64-bit finalizer (xor-shift-multiply) so that keys that differ in few bits, or hashes
     // with weak low bits, still spread over segments and slots.
@@ -255,13 +262,110 @@ internal sealed class OpenAddressTable<TEntry>
         return hash;
     }
 
-    private sealed class Segment(TEntry[] entries, int depth)
+    /// <summary>Some pages of slots that hold the entries whose hashes share <see cref="Depth"/> top bits, probed as one ring.</summary>
+    private sealed class Segment
     {
-        public TEntry[] Entries { get; set; } = entries;
+        private TEntry[][] _pages;
+
+        public Segment(int pages, int depth)
+        {
+            _pages = new TEntry[Math.Max(pages, MaxPages)][];
+            Depth = depth;
+            GrowTo(pages);
+        }
+
+        public int PageCount { get; private set; }
+
+        public int Slots => PageCount * PageSlots;
 
         public int Count { get; set; }
 
         /// <summary>How many top bits of the hash all of this segment's entries share.</summary>
-        public int Depth { get; set; } = depth;
+        public int Depth { get; set; }
+
+        public ref TEntry At(int slot) => ref _pages[slot >> PageShift][slot & (PageSlots - 1)];
+
+        public int Next(int slot) => slot + 1 == Slots ? 0 : slot + 1;
+
+        // The low 32 bits of the hash scaled to the slot count (multiply and shift: no power of two needed).
+        public int HomeSlot(ulong hash) => (int)(((hash & uint.MaxValue) * (ulong)Slots) >> 32);
+
+        public int Find(in TEntry probe, ulong hash)
+        {
+            for (var slot = HomeSlot(hash); ; slot = Next(slot))
+            {
+                ref readonly var entry = ref At(slot);
+                if (entry.IsEmpty)
+                {
+                    return -1;
+                }
+
+                if (entry.SameKey(probe))
+                {
+                    return slot;
+                }
+            }
+        }
+
+        public int FreeSlot(ulong hash)
+        {
+            var slot = HomeSlot(hash);
+            while (!At(slot).IsEmpty)
+            {
+                slot = Next(slot);
+            }
+
+            return slot;
+        }
+
+        /// <summary>Adds new pages up to <paramref name="pages"/>.</summary>
+        public void GrowTo(int pages)
+        {
+            MakeRoomForPages(pages);
+            for (; PageCount < pages; PageCount++)
+            {
+                _pages[PageCount] = NewPage();
+            }
+        }
+
+        /// <summary>Keeps the first <paramref name="keep"/> pages and hands the others to <paramref name="other"/>, a new segment, while it has fewer than <paramref name="wanted"/>.</summary>
+        public void MovePagesTo(Segment other, int keep, int wanted)
+        {
+            for (var i = keep; i < PageCount; i++)
+            {
+                if (other.PageCount < wanted)
+                {
+                    other.MakeRoomForPages(other.PageCount + 1);
+                    other._pages[other.PageCount++] = _pages[i];
+                }
+
+                _pages[i] = null!;
+            }
+
+            PageCount = Math.Min(keep, PageCount);
+        }
+
+        private void MakeRoomForPages(int pages)
+        {
+            if (pages > _pages.Length)
+            {
+                Array.Resize(ref _pages, pages * 2);
+            }
+        }
+
+        public void Clear()
+        {
+            for (var i = 0; i < PageCount; i++)
+            {
+                Array.Clear(_pages[i]);
+            }
+
+            Count = 0;
+        }
+
+        // Pages live on the pinned-object heap: they are kept for the whole run and made all along
+        // it, and in the ordinary heap each would be promoted among the short-lived objects around
+        // it, leaving the old generation full of holes that only a compaction could close.
+        private static TEntry[] NewPage() => GC.AllocateArray<TEntry>(PageSlots, pinned: true);
     }
 }

@@ -30,21 +30,22 @@ public sealed class OpenAddressTableTests
     [Fact]
     public void TryAdd_KeysThatShareOneHash_AllKeptApart()
     {
-        // Every key hashes alike: one probe run holds them all, across several growths of its segment.
+        // Every key hashes alike: one probe run holds them all, across several growths of its
+        // segment and splits that send every entry the same way.
         var table = new OpenAddressTable<Pair>();
-        for (var key = 1; key <= 300; key++)
+        for (var key = 1; key <= 1_000; key++)
         {
             table.TryAdd(new Pair(key, key * 10, hash: 42), out _).ShouldBeTrue();
         }
 
-        for (var key = 1; key <= 300; key++)
+        for (var key = 1; key <= 1_000; key++)
         {
             table.TryGet(new Pair(key, 0, hash: 42), out var found).ShouldBeTrue();
             found.Value.ShouldBe(key * 10);
         }
 
-        table.TryGet(new Pair(301, 0, hash: 42), out _).ShouldBeFalse();
-        table.Count.ShouldBe(300);
+        table.TryGet(new Pair(1_001, 0, hash: 42), out _).ShouldBeFalse();
+        table.Count.ShouldBe(1_000);
     }
 
     [Fact]
@@ -118,10 +119,11 @@ public sealed class OpenAddressTableTests
         }
 
         table.Count.ShouldBe(200_000);
-        // Segments at most 7/8 full, and a split leaves two about half full: never the 3x and
-        // more of a hash table whose one array doubled just before.
-        table.Capacity.ShouldBeGreaterThanOrEqualTo(200_000 * 8 / 7);
-        table.Capacity.ShouldBeLessThan(200_000 * 5 / 2);
+        // Segments at most 15/16 full, and growing a page at a time before they split keeps them
+        // more than three quarters full on average: never the 3x and more of a hash table whose
+        // one array doubled just before.
+        table.Capacity.ShouldBeGreaterThanOrEqualTo(200_000 * 16 / 15);
+        table.Capacity.ShouldBeLessThan(200_000 * 4 / 3);
     }
 
     [Fact]
