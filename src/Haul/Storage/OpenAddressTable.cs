@@ -135,7 +135,7 @@ internal sealed class OpenAddressTable<TEntry>
     private static bool IsFull(Segment segment) => (segment.Count + 1) * 16 > segment.Slots * 15;
 
     // The pages that hold this many entries at most 15/16 full, and never fewer than a new segment's.
-    private static int PagesFor(int entries) => Math.Max(MinPages, (entries * 16 + (15 * PageSlots) - 1) / (15 * PageSlots));
+    private static int PagesFor(int entries) => (int)Math.Max(MinPages, ((long)entries * 16 + (15 * PageSlots) - 1) / (15 * PageSlots));
 
     /// <summary>Makes room in the full segment where <paramref name="hash"/> goes: splits it once it has all its pages, else gives it one more; the segment for the hash now.</summary>
     private Segment MakeRoom(Segment segment, ulong hash)
@@ -154,8 +154,10 @@ internal sealed class OpenAddressTable<TEntry>
             // case, never the way a run grows).
         }
 
+        // A page at a time up to MaxPages; past it (only ever the case above, or keys that agree in
+        // all MaxDepth bits) the segment doubles, so its entries are not laid out anew per page.
         var slots = CopyOut(segment);
-        segment.GrowTo(segment.PageCount + 1);
+        segment.GrowTo(segment.PageCount < MaxPages ? segment.PageCount + 1 : segment.PageCount * 2);
         segment.Clear();
         PutBack(slots, segment, null);
         return segment;

@@ -104,6 +104,35 @@ public sealed class OpenAddressTableTests
     }
 
     [Fact]
+    public void Operations_ManyKeysAddedAndRemovedWhileSegmentsGrowAndSplit_AgreeWithADictionary()
+    {
+        // Distinct hashes: segments take pages one by one and split while removals shift entries
+        // back across page boundaries and around each segment's end.
+        var random = new Random(99);
+        var table = new OpenAddressTable<Pair>();
+        var model = new Dictionary<long, long>();
+        for (var step = 0; step < 200_000; step++)
+        {
+            var key = random.NextInt64(1, 120_000);
+            if (random.Next(4) == 0)
+            {
+                table.Remove(new Pair(key, 0)).ShouldBe(model.Remove(key));
+            }
+            else
+            {
+                table.TryAdd(new Pair(key, step), out _).ShouldBe(model.TryAdd(key, step));
+            }
+        }
+
+        table.Count.ShouldBe(model.Count);
+        for (var key = 1L; key < 120_000; key++)
+        {
+            table.TryGet(new Pair(key, 0), out var found).ShouldBe(model.TryGetValue(key, out var value));
+            found.Value.ShouldBe(model.ContainsKey(key) ? value : 0);
+        }
+    }
+
+    [Fact]
     public void TryAdd_ManyKeys_FoundAfterGrowthAndRoomStaysProportional()
     {
         var table = new OpenAddressTable<Pair>();
