@@ -2,12 +2,14 @@
 # Packs Haul and the platform-specific `haul` tool, installs the tool into a temporary tool path
 # the way the README says, and checks that it runs: on linux-x64 the installed haul is the native
 # (NativeAOT) binary, `haul --version` names this commit, `haul demo` finishes with exit 0.
+# HAUL_TOOL_PATH: where to install it (default: a temporary folder removed on exit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+tools="${HAUL_TOOL_PATH:-$work/tools}"
 
 rid="$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)"
 
@@ -39,8 +41,8 @@ for id in haul haul.any haul.linux-x64; do
 done
 
 started=$(date +%s%N)
-dotnet tool install --tool-path "$work/tools" --add-source ./artifacts haul
-version="$("$work/tools/haul" --version)"
+dotnet tool install --tool-path "$tools" --add-source ./artifacts haul
+version="$("$tools/haul" --version)"
 elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 echo "$version (install and first run: ${elapsed_ms} ms)"
 
@@ -52,7 +54,7 @@ fi
 
 if [[ "$rid" == linux-x64 ]]; then
   # The native tool: an ELF executable with no haul.dll beside it (the JIT build has one).
-  binary="$(readlink -f "$work/tools/haul")"
+  binary="$(readlink -f "$tools/haul")"
   if [[ "$(head -c 4 "$binary" | od -An -c | tr -d ' ')" != '177ELF' || -e "$(dirname "$binary")/haul.dll" ]]; then
     echo "tool-install: on linux-x64 the installed haul ($binary) is not the native build" >&2
     exit 1
@@ -60,5 +62,5 @@ if [[ "$rid" == linux-x64 ]]; then
   echo "tool-install: the installed haul is the native build ($(du -sh "$(dirname "$binary")" | cut -f1) installed)"
 fi
 
-"$work/tools/haul" demo -d "$work/demo" --progress plain </dev/null
+"$tools/haul" demo -d "$work/demo" --progress plain </dev/null
 echo "tool-install: haul installed from ./artifacts, --version and demo ran"

@@ -17,6 +17,8 @@ internal sealed class VipsImageProcessor : IImageProcessor
 
     static VipsImageProcessor()
     {
+        VipsRuntime.EnsureStarted();
+
         // Every picture is decoded once: libvips' operation cache would only hold decoded buffers in memory.
         Cache.Max = 0;
         // The pipeline decodes one picture per processor at once; libvips' own worker threads for

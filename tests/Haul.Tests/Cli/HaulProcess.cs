@@ -34,6 +34,9 @@ public sealed partial class HaulProcess : IDisposable
         return Start(info, readOut: true, args);
     }
 
+    /// <summary>Starts a native (NativeAOT) haul executable rather than the framework-dependent build beside the tests.</summary>
+    public static HaulProcess StartNative(string executable, params string[] args) => Start(StartInfo(executable), readOut: true, args, dll: null);
+
     private static HaulProcess Start(bool readOut, string[] args)
     {
         var info = StartInfo("dotnet");
@@ -49,10 +52,14 @@ public sealed partial class HaulProcess : IDisposable
         UseShellExecute = false,
     };
 
-    /// <summary>Starts <paramref name="info"/> with haul.dll and <paramref name="args"/> appended to its arguments.</summary>
-    private static HaulProcess Start(ProcessStartInfo info, bool readOut, string[] args)
+    /// <summary>Starts <paramref name="info"/> with haul.dll (unless <paramref name="dll"/> is null) and <paramref name="args"/> appended to its arguments.</summary>
+    private static HaulProcess Start(ProcessStartInfo info, bool readOut, string[] args, string? dll = "haul.dll")
     {
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "haul.dll"));
+        if (dll is not null)
+        {
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -77,6 +84,9 @@ public sealed partial class HaulProcess : IDisposable
     public StreamReader StandardOutput => _process.StandardOutput;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The child's process id, for reading its /proc entries while it runs.</summary>
+    public int Id => _process.Id;
 
     /// <summary>The child's peak resident memory so far in bytes (<c>VmHWM</c>), read while it runs.</summary>
     public long PeakMemoryBytes()
