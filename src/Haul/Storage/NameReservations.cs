@@ -1,14 +1,17 @@
+using System.Runtime.InteropServices;
+
 namespace Haul.Storage;
 
 /// <summary>
 /// Hands out distinct target paths within one run: the first URL that maps to <c>a.jpg</c> keeps it,
-/// the next gets <c>a.1.jpg</c>, in the order the requests were admitted. Paths are kept as 64-bit
-/// hashes and URLs as 96-bit keys, packed in <see cref="OpenAddressTable{TEntry}"/>s (16 bytes an
-/// entry), so that a run of millions of files stays small in memory.
+/// the next gets <c>a.1.jpg</c>, in the order the requests were admitted. Paths are kept as 56-bit
+/// hashes with a 40-bit tag of their holder (12 bytes an entry) and URLs as 96-bit keys with their
+/// input line (16 bytes), packed in <see cref="OpenAddressTable{TEntry}"/>s, so that a run of
+/// millions of files stays small in memory.
 /// </summary>
 internal sealed class NameReservations
 {
-    /// <summary>Taken paths (hash) with the URL key (low 64 bits) of their holder; 0 when no URL is known.</summary>
+    /// <summary>Taken paths (hash) with a tag of their holder's URL key; 0 when no URL is known.</summary>
     private readonly OpenAddressTable<TakenPath> _taken = new();
     private readonly Lock _lock = new();
 
@@ -118,11 +121,11 @@ internal sealed class NameReservations
         return new UInt128(BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
     }
 
-    // 0 stands for "no URL known", so a real key never maps to it.
-    private static ulong OwnerTag(UInt128? owner) => owner is { } key ? Math.Max((ulong)key, 1UL) : 0;
+    // 0 stands for "no URL known", so a real key never maps to it. 40 bits of the key: two URLs
+    // that would share a path and agree in them (one chance in 10^12 per such pair) would both get it.
+    private static ulong OwnerTag(UInt128? owner) => owner is { } key ? Math.Max((ulong)key & TakenPath.OwnerMask, 1UL) : 0;
 
     // FNV-1a over the UTF-16 code units: stable, cheap, and collisions are harmless (a spare ".1").
-    // 0 marks a free slot of the table, so a path hashing to 0 is kept as 1 (one more harmless collision).
     private static ulong Hash(string path)
     {
         var hash = 14695981039346656037UL;
@@ -131,21 +134,39 @@ internal sealed class NameReservations
             hash = (hash ^ c) * 1099511628211UL;
         }
 
-        return Math.Max(hash, 1UL);
+        return hash;
     }
 
-    /// <summary>A taken path: 16 bytes.</summary>
-    private readonly struct TakenPath(ulong pathHash, ulong owner) : ITableEntry<TakenPath>
+    /// <summary>
+    /// A taken path: 12 bytes, 56 bits of the path's hash and 40 of its holder's URL key. Two
+    /// paths of a run that agree in 56 bits look like one (the later gets a spare ".1"): about one
+    /// chance in 1,400 at ten million paths.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private readonly struct TakenPath : ITableEntry<TakenPath>
     {
-        private readonly ulong _pathHash = pathHash;
+        public const ulong OwnerMask = (1UL << 40) - 1;
+        private const ulong PathMask = (1UL << 56) - 1;
 
-        public ulong Owner { get; } = owner;
+        // The path's hash in the upper 56 bits, the owner's top 8 in the lower 8; its low 32 apart.
+        private readonly ulong _pathAndOwnerHigh;
+        private readonly uint _ownerLow;
 
-        public ulong Hash => _pathHash;
+        public TakenPath(ulong pathHash, ulong owner)
+        {
+            // 0 marks a free slot of the table, so a path hashing to 0 is kept as 1 (one more harmless collision).
+            var path = Math.Max(pathHash & PathMask, 1UL);
+            _pathAndOwnerHigh = (path << 8) | ((owner & OwnerMask) >> 32);
+            _ownerLow = (uint)owner;
+        }
 
-        public bool IsEmpty => _pathHash == 0;
+        public ulong Owner => ((_pathAndOwnerHigh & 0xFF) << 32) | _ownerLow;
 
-        public bool SameKey(in TakenPath other) => other._pathHash == _pathHash;
+        public ulong Hash => _pathAndOwnerHigh >> 8;
+
+        public bool IsEmpty => _pathAndOwnerHigh == 0;
+
+        public bool SameKey(in TakenPath other) => other._pathAndOwnerHigh >> 8 == _pathAndOwnerHigh >> 8;
     }
 
     /// <summary>

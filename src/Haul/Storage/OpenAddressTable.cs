@@ -6,7 +6,7 @@ namespace Haul.Storage;
 /// entries are spread over segments under a directory indexed by the top bits of the hash
 /// (extendible hashing). A segment is a few pages of 64 slots: a full one takes one more page, up
 /// to <see cref="MaxPages"/>, and then splits in two of <see cref="MinPages"/>, the new half
-/// taking the pages the old one gives up. So segments stay between about three quarters and
+/// taking the pages the old one gives up. So segments stay between about five sixths and
 /// fifteen sixteenths full (one that split as soon as it filled would average two thirds), and
 /// growing leaves no garbage behind (a doubling hash table leaves its old arrays, half of all it
 /// ever held, for a full collection to find).
@@ -16,16 +16,16 @@ namespace Haul.Storage;
 internal sealed class OpenAddressTable<TEntry>
     where TEntry : struct, ITableEntry<TEntry>
 {
-    /// <summary>Slots per page: 1 KiB of 16-byte entries, well under the large-object heap.</summary>
+    /// <summary>Slots per page: 768 bytes to 1 KiB of 12- and 16-byte entries, well under the large-object heap.</summary>
     private const int PageSlots = 64;
 
     private const int PageShift = 6;
 
-    /// <summary>The pages of a new segment (256 slots).</summary>
-    private const int MinPages = 4;
+    /// <summary>The pages of a new segment (512 slots).</summary>
+    private const int MinPages = 8;
 
-    /// <summary>The pages a segment grows to before it splits (448 slots; the two halves get 4 each).</summary>
-    private const int MaxPages = 7;
+    /// <summary>The pages a segment grows to before it splits (960 slots; the two halves get 8 each).</summary>
+    private const int MaxPages = 15;
 
     /// <summary>Directory depth at most: beyond it (keys whose hashes agree in 24 top bits) a segment only grows.</summary>
     private const int MaxDepth = 24;
