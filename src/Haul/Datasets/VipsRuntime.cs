@@ -42,7 +42,8 @@ internal static class VipsRuntime
             }
             catch (InvalidOperationException)
             {
-                // NetVips' initializer ran and set its own (and failed to start libvips: the start below says why).
+                // Set already: by NetVips' initializer, which ran and failed to start libvips, or by
+                // an earlier start of ours that failed. The start below says why.
             }
 
             if (!NetVips.NetVips.Init())

@@ -146,7 +146,6 @@ internal sealed class NameReservations
     private readonly struct TakenPath : ITableEntry<TakenPath>
     {
         public const ulong OwnerMask = (1UL << 40) - 1;
-        private const ulong PathMask = (1UL << 56) - 1;
 
         // The path's hash in the upper 56 bits, the owner's top 8 in the lower 8; its low 32 apart.
         private readonly ulong _pathAndOwnerHigh;
@@ -154,8 +153,9 @@ internal sealed class NameReservations
 
         public TakenPath(ulong pathHash, ulong owner)
         {
+            // FNV's upper bits depend on more of the path than its lower ones: the top 56 are kept.
             // 0 marks a free slot of the table, so a path hashing to 0 is kept as 1 (one more harmless collision).
-            var path = Math.Max(pathHash & PathMask, 1UL);
+            var path = Math.Max(pathHash >> 8, 1UL);
             _pathAndOwnerHigh = (path << 8) | ((owner & OwnerMask) >> 32);
             _ownerLow = (uint)owner;
         }
@@ -170,8 +170,8 @@ internal sealed class NameReservations
     }
 
     /// <summary>
-    /// A URL of the run with the input line of its first request: 16 bytes, the key's first 96
-    /// bits and the line. Two of a run's URLs that agree in 96 bits would share a plan: about one
+    /// A URL of the run with the input line of its first request: 16 bytes, 96 of the key's bits
+    /// and the line. Two of a run's URLs that agree in those 96 bits would share a plan: about one
     /// chance in 10^13 at a hundred million URLs.
     /// </summary>
     private readonly struct PlannedUrl : ITableEntry<PlannedUrl>
@@ -187,7 +187,7 @@ internal sealed class NameReservations
             _low = (ulong)key;
             _high = (uint)(key >> 64);
 
-            // The all-zero key marks a free slot; a digest that starts with 96 zero bits stands in as 1 (never met in practice).
+            // The all-zero entry marks a free slot; a key whose 96 kept bits are zero stands in as 1 (never met in practice).
             if (_low == 0 && _high == 0)
             {
                 _low = 1;

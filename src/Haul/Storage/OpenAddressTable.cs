@@ -5,11 +5,12 @@ namespace Haul.Storage;
 /// sit in plain arrays (no per-entry hash code, link or object), found by linear probing. The
 /// entries are spread over segments under a directory indexed by the top bits of the hash
 /// (extendible hashing). A segment is a few pages of 64 slots: a full one takes one more page, up
-/// to <see cref="MaxPages"/>, and then splits in two of <see cref="MinPages"/>, the new half
-/// taking the pages the old one gives up. So segments stay between about five sixths and
-/// fifteen sixteenths full (one that split as soon as it filled would average two thirds), and
-/// growing leaves no garbage behind (a doubling hash table leaves its old arrays, half of all it
-/// ever held, for a full collection to find).
+/// to <see cref="MaxPages"/>, and then splits in two, each half with the pages its share needs
+/// (<see cref="MinPages"/> at least), the new half taking the pages the old one gives up. So a
+/// growing table keeps its segments mostly between four fifths and fifteen sixteenths full, 0.89
+/// on average (one that split as soon as it filled would average two thirds), and growing leaves
+/// no garbage behind (a doubling hash table leaves its old arrays, half of all it ever held, for a
+/// full collection to find).
 /// Not thread-safe.
 /// </summary>
 /// <typeparam name="TEntry">The entry type; <c>default</c> is a free slot.</typeparam>
@@ -24,7 +25,7 @@ internal sealed class OpenAddressTable<TEntry>
     /// <summary>The pages of a new segment (512 slots).</summary>
     private const int MinPages = 8;
 
-    /// <summary>The pages a segment grows to before it splits (960 slots; the two halves get 8 each).</summary>
+    /// <summary>The pages a segment grows to before it splits (960 slots; each half then gets the pages its share needs, 8 or a few more).</summary>
     private const int MaxPages = 15;
 
     /// <summary>Directory depth at most: beyond it (keys whose hashes agree in 24 top bits) a segment only grows.</summary>
@@ -149,9 +150,9 @@ internal sealed class OpenAddressTable<TEntry>
                 return segment;
             }
 
-            // Every entry went one way: their hashes agree in all the top bits used so far. Splitting
-            // again at once would only deepen the directory; this one segment grows instead (a rare
-            // case, never the way a run grows).
+            // The half it goes to is full already: its share came to exactly its pages' limit (it
+            // takes a page more), or every entry went one way because their hashes agree in all the
+            // top bits used so far (splitting again would only deepen the directory; it doubles).
         }
 
         // A page at a time up to MaxPages; past it (only ever the case above, or keys that agree in

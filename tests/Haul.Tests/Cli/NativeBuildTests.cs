@@ -32,12 +32,14 @@ public sealed class NativeBuildTests
         });
 
         using var haul = HaulProcess.StartNative(native, "get", server.Url("/held.bin"), "-d", temp.Out, "--progress", "none");
-        await asked.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var exited = haul.WaitForExitAsync();
+        await Task.WhenAny(asked.Task, exited).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        asked.Task.IsCompleted.ShouldBeTrue($"haul ended before its request: {haul.Error}");
         // The request is out and waits for its answer: everything haul loads to start is loaded.
         var maps = await File.ReadAllTextAsync($"/proc/{haul.Id}/maps", TestContext.Current.CancellationToken);
         answer.TrySetResult();
 
-        (await haul.WaitForExitAsync()).ShouldBe(0, haul.Error);
+        (await exited).ShouldBe(0, haul.Error);
         maps.ShouldContain(Path.GetFileName(native), customMessage: "the maps read are the native haul's");
         maps.ShouldNotContain(VipsRuntime.LibraryName);
         Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(temp.Out, "held.bin"), TestContext.Current.CancellationToken)))
