@@ -74,33 +74,7 @@ public sealed class OpenAddressTableTests
     public void Operations_RandomAddsAndRemovesWithFewHashes_AgreeWithADictionary()
     {
         // Few distinct hashes, so runs wrap around segment ends and removals shift entries back.
-        var random = new Random(1234);
-        var table = new OpenAddressTable<Pair>();
-        var model = new Dictionary<long, long>();
-        for (var step = 0; step < 60_000; step++)
-        {
-            var key = random.Next(1, 5_000);
-            var hash = (ulong)(key % 37);
-            if (random.Next(3) == 0)
-            {
-                table.Remove(new Pair(key, 0, hash)).ShouldBe(model.Remove(key));
-            }
-            else
-            {
-                table.TryAdd(new Pair(key, step, hash), out var existing).ShouldBe(model.TryAdd(key, step));
-                if (model[key] != step)
-                {
-                    existing.Value.ShouldBe(model[key]);
-                }
-            }
-        }
-
-        table.Count.ShouldBe(model.Count);
-        for (var key = 1; key < 5_000; key++)
-        {
-            table.TryGet(new Pair(key, 0, (ulong)(key % 37)), out var found).ShouldBe(model.TryGetValue(key, out var value));
-            found.Value.ShouldBe(model.ContainsKey(key) ? value : 0);
-        }
+        AgreesWithADictionary(seed: 1234, steps: 60_000, keys: 5_000, removeOneIn: 3, hashOf: key => (ulong)(key % 37));
     }
 
     [Fact]
@@ -108,28 +82,7 @@ public sealed class OpenAddressTableTests
     {
         // Distinct hashes: segments take pages one by one and split while removals shift entries
         // back across page boundaries and around each segment's end.
-        var random = new Random(99);
-        var table = new OpenAddressTable<Pair>();
-        var model = new Dictionary<long, long>();
-        for (var step = 0; step < 200_000; step++)
-        {
-            var key = random.NextInt64(1, 120_000);
-            if (random.Next(4) == 0)
-            {
-                table.Remove(new Pair(key, 0)).ShouldBe(model.Remove(key));
-            }
-            else
-            {
-                table.TryAdd(new Pair(key, step), out _).ShouldBe(model.TryAdd(key, step));
-            }
-        }
-
-        table.Count.ShouldBe(model.Count);
-        for (var key = 1L; key < 120_000; key++)
-        {
-            table.TryGet(new Pair(key, 0), out var found).ShouldBe(model.TryGetValue(key, out var value));
-            found.Value.ShouldBe(model.ContainsKey(key) ? value : 0);
-        }
+        AgreesWithADictionary(seed: 99, steps: 200_000, keys: 120_000, removeOneIn: 4, hashOf: null);
     }
 
     [Fact]
@@ -176,6 +129,41 @@ public sealed class OpenAddressTableTests
         }
 
         table.Count.ShouldBe(25_000);
+    }
+
+    /// <summary>
+    /// Random adds (the step as value) and removes of keys below <paramref name="keys"/>, each
+    /// answered as a <see cref="Dictionary{TKey, TValue}"/> answers it, then every key looked up.
+    /// </summary>
+    private static void AgreesWithADictionary(int seed, int steps, long keys, int removeOneIn, Func<long, ulong>? hashOf)
+    {
+        var random = new Random(seed);
+        var table = new OpenAddressTable<Pair>();
+        var model = new Dictionary<long, long>();
+        for (var step = 0; step < steps; step++)
+        {
+            var key = random.NextInt64(1, keys);
+            var hash = hashOf?.Invoke(key);
+            if (random.Next(removeOneIn) == 0)
+            {
+                table.Remove(new Pair(key, 0, hash)).ShouldBe(model.Remove(key));
+            }
+            else
+            {
+                table.TryAdd(new Pair(key, step, hash), out var existing).ShouldBe(model.TryAdd(key, step));
+                if (model[key] != step)
+                {
+                    existing.Value.ShouldBe(model[key]);
+                }
+            }
+        }
+
+        table.Count.ShouldBe(model.Count);
+        for (var key = 1L; key < keys; key++)
+        {
+            table.TryGet(new Pair(key, 0, hashOf?.Invoke(key)), out var found).ShouldBe(model.TryGetValue(key, out var value));
+            found.Value.ShouldBe(model.ContainsKey(key) ? value : 0);
+        }
     }
 
     /// <summary>A test entry whose hash can be forced, so that keys collide at will.</summary>
