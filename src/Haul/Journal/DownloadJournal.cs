@@ -230,33 +230,32 @@ public sealed class DownloadJournal : IAsyncDisposable
         CREATE INDEX IF NOT EXISTS downloads_sha256 ON downloads(sha256);
         """;
 
+    private const string UpsertSql = $"""
+        INSERT INTO downloads ({Columns})
+        VALUES ($url, $path, $state, $size, $sha256, $etag, $last_modified, $attempts, $error_kind, $error, $actions, $updated_at)
+        ON CONFLICT(url) DO UPDATE SET
+            path = excluded.path, state = excluded.state, size = excluded.size, sha256 = excluded.sha256,
+            etag = excluded.etag, last_modified = excluded.last_modified, attempts = excluded.attempts,
+            error_kind = excluded.error_kind, error = excluded.error, actions = excluded.actions,
+            updated_at = excluded.updated_at
+        """;
+
+    // A file that is done at a path is that URL's alone: any other URL's row for the same path
+    // (its file was replaced, as --allow-overwrite does) would let a later run skip that URL
+    // with its old digest over this file's bytes. It is forgotten, so that URL is planned anew.
+    private const string DisplacedSql = "DELETE FROM downloads WHERE path = $path AND url <> $url";
+
     private void WriteBatch(SqliteTransaction transaction, IReadOnlyList<JournalEntry> entries)
     {
-        using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            INSERT INTO downloads ({Columns})
-            VALUES ($url, $path, $state, $size, $sha256, $etag, $last_modified, $attempts, $error_kind, $error, $actions, $updated_at)
-            ON CONFLICT(url) DO UPDATE SET
-                path = excluded.path, state = excluded.state, size = excluded.size, sha256 = excluded.sha256,
-                etag = excluded.etag, last_modified = excluded.last_modified, attempts = excluded.attempts,
-                error_kind = excluded.error_kind, error = excluded.error, actions = excluded.actions,
-                updated_at = excluded.updated_at
-            """;
-        var parameters = new[] { "$url", "$path", "$state", "$size", "$sha256", "$etag", "$last_modified", "$attempts", "$error_kind", "$error", "$actions", "$updated_at" }
-            .Select(name => command.Parameters.Add(name, SqliteType.Text))
-            .ToArray();
-        command.Prepare();
-
-        // A file that is done at a path is that URL's alone: any other URL's row for the same path
-        // (its file was replaced, as --allow-overwrite does) would let a later run skip that URL
-        // with its old digest over this file's bytes. It is forgotten, so that URL is planned anew.
-        using var displaced = transaction.Connection!.CreateCommand();
-        displaced.Transaction = transaction;
-        displaced.CommandText = "DELETE FROM downloads WHERE path = $path AND url <> $url";
-        var displacedPath = displaced.Parameters.Add("$path", SqliteType.Text);
-        var displacedUrl = displaced.Parameters.Add("$url", SqliteType.Text);
-        displaced.Prepare();
+        // Prepared once a batch and run once a row on the connection's own handle, inside the
+        // batch's transaction: a command run per row made about 1.5 KB of objects per file.
+        using var upsert = new SqliteStatement(transaction.Connection!, UpsertSql);
+        using var displaced = new SqliteStatement(transaction.Connection!, DisplacedSql);
+        var (url, path, state, size, sha256, etag, lastModified, attempts, errorKind, error, actions, updatedAt) = (
+            upsert.IndexOf("$url"), upsert.IndexOf("$path"), upsert.IndexOf("$state"), upsert.IndexOf("$size"),
+            upsert.IndexOf("$sha256"), upsert.IndexOf("$etag"), upsert.IndexOf("$last_modified"), upsert.IndexOf("$attempts"),
+            upsert.IndexOf("$error_kind"), upsert.IndexOf("$error"), upsert.IndexOf("$actions"), upsert.IndexOf("$updated_at"));
+        var (displacedPath, displacedUrl) = (displaced.IndexOf("$path"), displaced.IndexOf("$url"));
 
         foreach (var entry in entries)
         {
@@ -268,24 +267,24 @@ public sealed class DownloadJournal : IAsyncDisposable
                 continue;
             }
 
-            parameters[0].Value = entry.Url;
-            parameters[1].Value = entry.Path;
-            parameters[2].Value = StateName(entry.State);
-            parameters[3].Value = (object?)entry.Size ?? DBNull.Value;
-            parameters[4].Value = (object?)entry.Sha256 ?? DBNull.Value;
-            parameters[5].Value = (object?)entry.ETag ?? DBNull.Value;
-            parameters[6].Value = entry.LastModified is { } modified ? modified.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value;
-            parameters[7].Value = entry.Attempts;
-            parameters[8].Value = (object?)entry.ErrorKind ?? DBNull.Value;
-            parameters[9].Value = (object?)entry.Error ?? DBNull.Value;
-            parameters[10].Value = (object?)entry.Actions ?? DBNull.Value;
-            parameters[11].Value = entry.UpdatedAt.ToString("O", CultureInfo.InvariantCulture);
-            command.ExecuteNonQuery();
+            upsert.Bind(url, entry.Url);
+            upsert.Bind(path, entry.Path);
+            upsert.Bind(state, StateName(entry.State));
+            upsert.Bind(size, entry.Size);
+            upsert.Bind(sha256, entry.Sha256);
+            upsert.Bind(etag, entry.ETag);
+            upsert.Bind(lastModified, entry.LastModified?.ToString("O", CultureInfo.InvariantCulture));
+            upsert.Bind(attempts, entry.Attempts);
+            upsert.Bind(errorKind, entry.ErrorKind);
+            upsert.Bind(error, entry.Error);
+            upsert.Bind(actions, entry.Actions);
+            upsert.Bind(updatedAt, entry.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
+            upsert.Run();
             if (entry.State == JournalState.Done)
             {
-                displacedPath.Value = entry.Path;
-                displacedUrl.Value = entry.Url;
-                displaced.ExecuteNonQuery();
+                displaced.Bind(displacedPath, entry.Path);
+                displaced.Bind(displacedUrl, entry.Url);
+                displaced.Run();
             }
         }
     }
