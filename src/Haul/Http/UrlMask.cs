@@ -30,7 +30,10 @@ internal static class UrlMask
         ArgumentNullException.ThrowIfNull(url);
         masked = url;
         login = null;
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.UserInfo.Length == 0
+
+        // User information ends at an '@': without one there is nothing to take, and no URI to parse.
+        if (!url.Contains('@', StringComparison.Ordinal)
+            || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.UserInfo.Length == 0
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             return false;
