@@ -1,17 +1,23 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 
-// Usage: NetFloor (httpclient | sockets) URL-LIST OUT-DIR [IN-FLIGHT]
+// Usage: NetFloor (httpclient | sockets | kept) URL-LIST OUT-DIR [IN-FLIGHT]
 // Fetches every URL of the list (plain http, one host) into OUT-DIR under its last path segment,
 // IN-FLIGHT (64) at a time over kept-alive connections, each body in one write to a new file: what
 // curl does per file, and nothing more (no hashing, no .part, no journal, no checks).
 //   httpclient: HttpClient (SocketsHttpHandler), what haul is built on
 //   sockets:    requests written and replies parsed by hand on raw sockets, the least .NET can do
+//   kept:       httpclient plus the file steps Haul's promise takes for each body, and no more:
+//               NAME.part created exclusively and locked (flock), its identity checked against
+//               its name, the body written, its length and identity checked again, renamed to
+//               NAME without replacing anything, and the body's SHA-256 (no journal, no planning)
 // Exit status 0 when every URL answered 200 with its Content-Length, 1 otherwise.
-if (args.Length < 3 || args[0] is not ("httpclient" or "sockets"))
+if (args.Length < 3 || args[0] is not ("httpclient" or "sockets" or "kept"))
 {
-    Console.Error.WriteLine("usage: NetFloor (httpclient | sockets) URL-LIST OUT-DIR [IN-FLIGHT]");
+    Console.Error.WriteLine("usage: NetFloor (httpclient | sockets | kept) URL-LIST OUT-DIR [IN-FLIGHT]");
     return 2;
 }
 
@@ -21,7 +27,8 @@ var inFlight = args.Length > 3 ? int.Parse(args[3], System.Globalization.Culture
 var next = -1;
 var failures = 0;
 
-Func<Task> worker = args[0] == "httpclient" ? HttpClientWorker(new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = inFlight })) : SocketWorker;
+var kept = args[0] == "kept";
+Func<Task> worker = args[0] != "sockets" ? HttpClientWorker(new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = inFlight })) : SocketWorker;
 await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(worker)));
 return failures == 0 ? 0 : 1;
 
@@ -101,6 +108,62 @@ void Save(Uri url, bool ok, ReadOnlySpan<byte> body)
         return;
     }
 
-    using var file = File.OpenHandle(Path.Combine(outDir, url.Segments[^1]), FileMode.CreateNew, FileAccess.Write);
+    var path = Path.Combine(outDir, url.Segments[^1]);
+    if (kept)
+    {
+        SaveKept(url, path, body);
+        return;
+    }
+
+    using var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
     RandomAccess.Write(file, body, 0);
+}
+
+void SaveKept(Uri url, string path, ReadOnlySpan<byte> body)
+{
+    var part = path + ".part";
+
+    // The runtime's FileShare.None lock is flock(LOCK_EX|LOCK_NB) on Linux: the claim.
+    using var file = File.OpenHandle(part, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+    var held = Kept.Inode(file);
+    var ok = held == Kept.InodeOfName(part);
+    RandomAccess.Write(file, body, 0);
+    Span<byte> digest = stackalloc byte[32];
+    SHA256.HashData(body, digest);
+    ok = ok && Kept.InodeOfName(part) == held && RandomAccess.GetLength(file) == body.Length && Kept.RenameNoReplace(part, path);
+    if (!ok)
+    {
+        Interlocked.Increment(ref failures);
+        Console.Error.WriteLine($"{url}: the .part could not be kept and renamed");
+    }
+}
+
+/// <summary>statx(2) and renameat2(2), as Haul calls them.</summary>
+internal static partial class Kept
+{
+    private const int AtCurrentDirectory = -100;
+    private const int AtEmptyPath = 0x1000;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxBasics = 0x7ff;
+    private const int InodeOffset = 32;
+
+    public static ulong Inode(Microsoft.Win32.SafeHandles.SafeFileHandle file) => Query((int)file.DangerousGetHandle(), "", AtEmptyPath);
+
+    public static ulong InodeOfName(string path) => Query(AtCurrentDirectory, path, AtSymlinkNoFollow);
+
+    public static bool RenameNoReplace(string from, string to) => RenameAt2(AtCurrentDirectory, from, AtCurrentDirectory, to, 1) == 0;
+
+    private static ulong Query(int directory, string path, int flags)
+    {
+        Span<byte> status = stackalloc byte[256];
+        return StatX(directory, path, flags, StatxBasics, ref MemoryMarshal.GetReference(status)) == 0
+            ? BitConverter.ToUInt64(status[InodeOffset..])
+            : 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatX(int directory, string path, int flags, uint mask, ref byte status);
+
+    [LibraryImport("libc", EntryPoint = "renameat2", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameAt2(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);
 }
