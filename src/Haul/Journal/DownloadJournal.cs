@@ -251,11 +251,20 @@ public sealed class DownloadJournal : IAsyncDisposable
         // batch's transaction: a command run per row made about 1.5 KB of objects per file.
         using var upsert = new SqliteStatement(transaction.Connection!, UpsertSql);
         using var displaced = new SqliteStatement(transaction.Connection!, DisplacedSql);
-        var (url, path, state, size, sha256, etag, lastModified, attempts, errorKind, error, actions, updatedAt) = (
-            upsert.IndexOf("$url"), upsert.IndexOf("$path"), upsert.IndexOf("$state"), upsert.IndexOf("$size"),
-            upsert.IndexOf("$sha256"), upsert.IndexOf("$etag"), upsert.IndexOf("$last_modified"), upsert.IndexOf("$attempts"),
-            upsert.IndexOf("$error_kind"), upsert.IndexOf("$error"), upsert.IndexOf("$actions"), upsert.IndexOf("$updated_at"));
-        var (displacedPath, displacedUrl) = (displaced.IndexOf("$path"), displaced.IndexOf("$url"));
+        var url = upsert.IndexOf("$url");
+        var path = upsert.IndexOf("$path");
+        var state = upsert.IndexOf("$state");
+        var size = upsert.IndexOf("$size");
+        var sha256 = upsert.IndexOf("$sha256");
+        var etag = upsert.IndexOf("$etag");
+        var lastModified = upsert.IndexOf("$last_modified");
+        var attempts = upsert.IndexOf("$attempts");
+        var errorKind = upsert.IndexOf("$error_kind");
+        var error = upsert.IndexOf("$error");
+        var actions = upsert.IndexOf("$actions");
+        var updatedAt = upsert.IndexOf("$updated_at");
+        var displacedPath = displaced.IndexOf("$path");
+        var displacedUrl = displaced.IndexOf("$url");
 
         foreach (var entry in entries)
         {

@@ -6,10 +6,14 @@ namespace Haul.Journal;
 /// <summary>
 /// One statement prepared on an open connection's own handle and run many times: bind, step,
 /// reset. A <see cref="SqliteCommand"/> run makes a reader, a statement enumerator and a binder
-/// per parameter each time (about 1.5 KB per journal row of a small file); this makes nothing.
-/// It runs inside whatever transaction the connection has open, and SQLite's busy timeout (set
-/// by <see cref="SqliteFiles.Open"/>) applies to it as to any other statement.
+/// per parameter each time (about 1.5 KB per journal row of a small file); this makes none.
 /// </summary>
+/// <remarks>
+/// A step is not retried: where <see cref="SqliteCommand"/> steps again on SQLITE_BUSY until its
+/// timeout, this throws. Writes belong inside a transaction begun IMMEDIATE on the connection
+/// (as <see cref="SqliteConnection.BeginTransaction()"/> does), which holds the write lock
+/// before the first row; waiting for that lock is SQLite's busy timeout's (see <see cref="SqliteFiles.Open"/>).
+/// </remarks>
 internal sealed class SqliteStatement : IDisposable
 {
     private readonly sqlite3 _database;
@@ -36,11 +40,13 @@ internal sealed class SqliteStatement : IDisposable
         return index > 0 ? index : throw new ArgumentException($"The statement has no parameter {name}.", nameof(name));
     }
 
-    /// <summary>Binds text, or NULL for null, from the string's own characters (no UTF-8 copy is made here).</summary>
+    /// <summary>
+    /// Binds text, or NULL for null, encoded as <see cref="SqliteCommand"/> encodes it (a lone
+    /// surrogate becomes U+FFFD), so that the lookups, which bind through it, find what was written.
+    /// </summary>
     public void Bind(int index, string? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text16(_statement, index, value));
+        Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
 
-    /// <summary>Binds an integer, or NULL for null.</summary>
     public void Bind(int index, long? value) =>
         Check(value is { } number ? raw.sqlite3_bind_int64(_statement, index, number) : raw.sqlite3_bind_null(_statement, index));
 

@@ -35,9 +35,24 @@ public sealed class UrlMaskTests
     }
 
     [Theory]
+    [InlineData("  http://u:p@h.example/x ", "  http://u:***@h.example/x ", "u", "p")]
+    [InlineData("http://user%40x:p@h.example/", "http://user%40x:***@h.example/", "user@x", "p")]
+    [InlineData("HTTP://u@h.example/", "HTTP://u@h.example/", "u", "")]
+    public void TryTakeLogin_UnusualButValidLogins_Taken(string url, string expectedMasked, string user, string password)
+    {
+        UrlMask.TryTakeLogin(url, out var masked, out var login).ShouldBeTrue();
+
+        masked.ShouldBe(expectedMasked);
+        login.ShouldBe(new NetworkLogin(user, password));
+    }
+
+    [Theory]
     [InlineData("http://example.org/x")]
     [InlineData("ftp://alice:secret@example.org/x")]
     [InlineData("not a url")]
+    [InlineData("http://u:p\uFF20h.example/x")]
+    [InlineData("http://u:p\uFE6Bh.example/x")]
+    [InlineData("http://u:p%40h.example/x")]
     public void TryTakeLogin_NoUserOrNotHttp_False(string url)
     {
         UrlMask.TryTakeLogin(url, out var masked, out var login).ShouldBeFalse();

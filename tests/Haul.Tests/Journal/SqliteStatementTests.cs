@@ -24,6 +24,35 @@ public sealed class SqliteStatementTests
         Scalar(connection, "SELECT v FROM t WHERE k = 'a'").ShouldBe(value);
     }
 
+    [Theory]
+    [InlineData("lone \uD800 high")]
+    [InlineData("lone \uDC00 low")]
+    [InlineData("\uDBFF")]
+    public void Bind_LoneSurrogate_StoredAsACommandStoresIt(string value)
+    {
+        // The journal's lookups bind through SqliteCommand: a row must hold what they will look for.
+        using var connection = OpenWithTable();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "INSERT INTO t (k, v) VALUES ('command', $v)";
+            command.Parameters.AddWithValue("$v", value);
+            command.ExecuteNonQuery();
+        }
+
+        using (var insert = new SqliteStatement(connection, "INSERT INTO t (k, v) VALUES ($k, $v)"))
+        {
+            insert.Bind(insert.IndexOf("$k"), "statement");
+            insert.Bind(insert.IndexOf("$v"), value);
+            insert.Run();
+        }
+
+        Scalar(connection, "SELECT hex(v) FROM t WHERE k = 'statement'").ShouldBe(Scalar(connection, "SELECT hex(v) FROM t WHERE k = 'command'"));
+        using var lookup = connection.CreateCommand();
+        lookup.CommandText = "SELECT count(*) FROM t WHERE v = $v";
+        lookup.Parameters.AddWithValue("$v", value);
+        Convert.ToInt64(lookup.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(2);
+    }
+
     [Fact]
     public void Bind_LongText_ReadBackWhole()
     {
