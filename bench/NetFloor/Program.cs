@@ -6,15 +6,19 @@ using System.Text;
 
 // Usage: NetFloor (httpclient | sockets | kept) URL-LIST OUT-DIR [IN-FLIGHT]
 // Fetches every URL of the list (plain http, one host) into OUT-DIR under its last path segment,
-// IN-FLIGHT (64) at a time over kept-alive connections, each body in one write to a new file: what
-// curl does per file, and nothing more (no hashing, no .part, no journal, no checks).
-//   httpclient: HttpClient (SocketsHttpHandler), what haul is built on
-//   sockets:    requests written and replies parsed by hand on raw sockets, the least .NET can do
+// IN-FLIGHT (64) at a time over kept-alive connections, each body in one write to a new file.
+//   httpclient: HttpClient (SocketsHttpHandler), what haul is built on; what curl does per file,
+//               and nothing more (no hashing, no .part, no journal, no checks)
+//   sockets:    the same, with requests written and replies parsed by hand on raw sockets: the
+//               least .NET can do
 //   kept:       httpclient plus the file steps Haul's promise takes for each body, and no more:
-//               NAME.part created exclusively and locked (flock), its identity checked against
-//               its name, the body written, its length and identity checked again, renamed to
-//               NAME without replacing anything, and the body's SHA-256 (no journal, no planning)
-// Exit status 0 when every URL answered 200 with its Content-Length, 1 otherwise.
+//               NAME.part created exclusively and locked (flock: the runtime's FileShare.None
+//               lock, one call as Haul's own), its (device, inode) checked against its name's,
+//               the body written, the name's identity and length checked again in one statx,
+//               renamed to NAME without replacing anything, and the body's SHA-256 (no journal,
+//               no planning, no name reservation)
+// Exit status 0 when every URL answered 200 with its Content-Length (and, kept, every check held
+// and every rename was made), 1 otherwise.
 if (args.Length < 3 || args[0] is not ("httpclient" or "sockets" or "kept"))
 {
     Console.Error.WriteLine("usage: NetFloor (httpclient | sockets | kept) URL-LIST OUT-DIR [IN-FLIGHT]");
@@ -122,19 +126,18 @@ void Save(Uri url, bool ok, ReadOnlySpan<byte> body)
 void SaveKept(Uri url, string path, ReadOnlySpan<byte> body)
 {
     var part = path + ".part";
-
-    // The runtime's FileShare.None lock is flock(LOCK_EX|LOCK_NB) on Linux: the claim.
     using var file = File.OpenHandle(part, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
-    var held = Kept.Inode(file);
-    var ok = held == Kept.InodeOfName(part);
+    var held = Kept.Of(file);
+    var ok = held is not null && Kept.OfName(part)?.Identity == held.Value.Identity;
     RandomAccess.Write(file, body, 0);
     Span<byte> digest = stackalloc byte[32];
     SHA256.HashData(body, digest);
-    ok = ok && Kept.InodeOfName(part) == held && RandomAccess.GetLength(file) == body.Length && Kept.RenameNoReplace(part, path);
+    ok = ok && Kept.OfName(part) is { } named && named.Identity == held!.Value.Identity && named.Length == body.Length
+        && Kept.RenameNoReplace(part, path);
     if (!ok)
     {
         Interlocked.Increment(ref failures);
-        Console.Error.WriteLine($"{url}: the .part could not be kept and renamed");
+        Console.Error.WriteLine($"{url}: the .part failed a check or could not be renamed");
     }
 }
 
@@ -145,20 +148,31 @@ internal static partial class Kept
     private const int AtEmptyPath = 0x1000;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxBasics = 0x7ff;
+    private const uint StatxInode = 0x100;
+    private const uint StatxSize = 0x200;
+
+    // struct statx: stx_mask at 0, stx_ino at 32, stx_size at 40, stx_dev_major and _minor at 136 and 140.
     private const int InodeOffset = 32;
+    private const int SizeOffset = 40;
+    private const int DeviceOffset = 136;
 
-    public static ulong Inode(Microsoft.Win32.SafeHandles.SafeFileHandle file) => Query((int)file.DangerousGetHandle(), "", AtEmptyPath);
+    public static Status? Of(Microsoft.Win32.SafeHandles.SafeFileHandle file) => Query((int)file.DangerousGetHandle(), "", AtEmptyPath);
 
-    public static ulong InodeOfName(string path) => Query(AtCurrentDirectory, path, AtSymlinkNoFollow);
+    public static Status? OfName(string path) => Query(AtCurrentDirectory, path, AtSymlinkNoFollow);
 
     public static bool RenameNoReplace(string from, string to) => RenameAt2(AtCurrentDirectory, from, AtCurrentDirectory, to, 1) == 0;
 
-    private static ulong Query(int directory, string path, int flags)
+    private static Status? Query(int directory, string path, int flags)
     {
         Span<byte> status = stackalloc byte[256];
-        return StatX(directory, path, flags, StatxBasics, ref MemoryMarshal.GetReference(status)) == 0
-            ? BitConverter.ToUInt64(status[InodeOffset..])
-            : 0;
+        if (StatX(directory, path, flags, StatxBasics, ref MemoryMarshal.GetReference(status)) != 0
+            || (BitConverter.ToUInt32(status) & (StatxInode | StatxSize)) != (StatxInode | StatxSize))
+        {
+            return null;
+        }
+
+        var device = ((ulong)BitConverter.ToUInt32(status[DeviceOffset..]) << 32) | BitConverter.ToUInt32(status[(DeviceOffset + 4)..]);
+        return new Status((device, BitConverter.ToUInt64(status[InodeOffset..])), BitConverter.ToInt64(status[SizeOffset..]));
     }
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
@@ -166,4 +180,6 @@ internal static partial class Kept
 
     [LibraryImport("libc", EntryPoint = "renameat2", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameAt2(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);
+
+    public readonly record struct Status((ulong Device, ulong Inode) Identity, long Length);
 }
