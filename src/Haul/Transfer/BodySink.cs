@@ -1,4 +1,5 @@
 using System.Buffers;
+using Haul.Storage;
 using Microsoft.Win32.SafeHandles;
 
 namespace Haul.Transfer;
@@ -43,6 +44,9 @@ internal sealed partial class BodySink : IAsyncDisposable
     /// <summary>The current buffer is lent to a read that may still be running: it never goes back to the pool.</summary>
     private bool _abandoned;
 
+    /// <summary>Blocks reserved ahead of a long announced body's writes, where that pays (<see cref="BlockReservation"/>).</summary>
+    private readonly BlockReservation? _reservation;
+
     /// <summary>What stopped the hasher, kept when it is disposed.</summary>
     private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _hashFault;
 
@@ -66,6 +70,8 @@ internal sealed partial class BodySink : IAsyncDisposable
         {
             _fileBound = new FileBoundMemory(file);
         }
+
+        _reservation = BlockReservation.For(file, offset, end);
     }
 
     /// <summary>The file position up to which the body is written.</summary>
@@ -104,12 +110,13 @@ internal sealed partial class BodySink : IAsyncDisposable
             await NextBufferAsync(_reads == 1 ? (int)Math.Min(2L * _size, _largeSize) : _size, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_fileBound is not null)
-        {
-            return await NextMoveSpaceAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var space = _fileBound is not null
+            ? await NextMoveSpaceAsync(cancellationToken).ConfigureAwait(false)
+            : _buffer.AsMemory(_filled, _size - _filled);
 
-        return _buffer.AsMemory(_filled, _size - _filled);
+        // Whether written from the buffer or moved, the bytes of this read land from Received on.
+        _reservation?.Ahead(Received, space.Length);
+        return space;
     }
 
     /// <summary>Counts <paramref name="read"/> bytes as received into the space <see cref="NextSpaceAsync"/> gave (or moved into the file for it).</summary>
