@@ -190,6 +190,12 @@ internal sealed partial class BodySink : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_reservation is { } reservation && reservation.Reserved > Written)
+        {
+            // The body ended short: what was reserved for the rest goes back.
+            reservation.GiveBack();
+        }
+
         HashMoved();
         var buffer = _abandoned ? null : _buffer;
         _buffer = null;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Haul.Errors;
 using Haul.Storage;
 using Haul.Tests.EndToEnd;
 
@@ -10,26 +11,41 @@ public sealed partial class BlockReservationTests
     private const long MiB = 1024 * 1024;
 
     [Fact]
-    public void Ahead_OnExt4_ReservesAStepAheadWithinTheBodyAndLeavesTheLengthAlone()
+    public void Ahead_BeforeAMebibyteArrived_NothingReserved()
     {
         using var temp = new TempDirectory();
         using var file = CreateIn(temp, "a.part");
         var reservation = BlockReservation.For(file, 0, 100 * MiB);
         Assert.SkipWhen(reservation is null, $"{temp.Root} is not on ext4");
 
-        reservation.Ahead(0, 16 * 1024);
-        reservation.Reserved.ShouldBe(BlockReservation.Step);
+        reservation.Ahead(0, 512 * 1024);
+        reservation.Ahead(BlockReservation.Threshold - 1, 512 * 1024);
+
+        reservation.Reserved.ShouldBe(0);
+        AllocatedBytes(file).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Ahead_AfterBytesArrived_AsFarAheadAsTheyCameAndAStepAtMost()
+    {
+        using var temp = new TempDirectory();
+        using var file = CreateIn(temp, "b.part");
+        var reservation = BlockReservation.For(file, 0, 200 * MiB);
+        Assert.SkipWhen(reservation is null, $"{temp.Root} is not on ext4");
+
+        // 1 MiB arrived, a read of 512 KiB next: reserved to its end and 1 MiB past it.
+        reservation.Ahead(MiB, 512 * 1024);
+        reservation.Reserved.ShouldBe((MiB + (512 * 1024)) + MiB);
+        AllocatedBytes(file).ShouldBeGreaterThanOrEqualTo(reservation.Reserved - MiB);
         RandomAccess.GetLength(file).ShouldBe(0);
-        AllocatedBytes(file).ShouldBeGreaterThanOrEqualTo(BlockReservation.Step);
 
         // Reads inside what is reserved reserve nothing more.
-        reservation.Ahead(MiB, 512 * 1024);
-        reservation.Reserved.ShouldBe(BlockReservation.Step);
+        reservation.Ahead(2 * MiB, 512 * 1024);
+        reservation.Reserved.ShouldBe(2 * MiB + (512 * 1024));
 
-        // A read that would pass it reserves the next step from there.
-        reservation.Ahead(BlockReservation.Step - 10, 512 * 1024);
-        reservation.Reserved.ShouldBe(2 * BlockReservation.Step);
-        AllocatedBytes(file).ShouldBeGreaterThanOrEqualTo(2 * BlockReservation.Step);
+        // Far along, a step at most.
+        reservation.Ahead(100 * MiB, 512 * 1024);
+        reservation.Reserved.ShouldBe(100 * MiB + (512 * 1024) + BlockReservation.Step);
         RandomAccess.GetLength(file).ShouldBe(0);
     }
 
@@ -37,33 +53,55 @@ public sealed partial class BlockReservationTests
     public void Ahead_NearTheAnnouncedEnd_NeverPastIt()
     {
         using var temp = new TempDirectory();
-        using var file = CreateIn(temp, "b.part");
-        var end = BlockReservation.Step + (3 * MiB) + 123;
+        using var file = CreateIn(temp, "c.part");
+        var end = (20 * MiB) + 123;
         var reservation = BlockReservation.For(file, 0, end);
         Assert.SkipWhen(reservation is null, $"{temp.Root} is not on ext4");
 
-        reservation.Ahead(0, 512 * 1024);
-        reservation.Ahead(BlockReservation.Step, 512 * 1024);
+        reservation.Ahead(10 * MiB, 512 * 1024);
         reservation.Ahead(end - 100, 512 * 1024);
 
         reservation.Reserved.ShouldBe(end);
-        AllocatedBytes(file).ShouldBeLessThanOrEqualTo(RoundUpToPage(end));
+        AllocatedBytes(file).ShouldBeLessThanOrEqualTo(RoundUpToPage(end - (10 * MiB)));
     }
 
     [Fact]
-    public void Ahead_ResumedBody_ReservesOnlyFromTheResumePoint()
+    public void Ahead_ResumedBody_CountsAndReservesFromTheResumePoint()
     {
         using var temp = new TempDirectory();
-        using var file = CreateIn(temp, "c.part");
+        using var file = CreateIn(temp, "d.part");
         RandomAccess.Write(file, new byte[4096], 0);
         var reservation = BlockReservation.For(file, 50 * MiB, 60 * MiB);
         Assert.SkipWhen(reservation is null, $"{temp.Root} is not on ext4");
 
         reservation.Ahead(50 * MiB, 512 * 1024);
+        reservation.Reserved.ShouldBe(50 * MiB);
 
-        reservation.Reserved.ShouldBe(60 * MiB);
+        reservation.Ahead(51 * MiB, 512 * 1024);
+        reservation.Reserved.ShouldBe((52 * MiB) + (512 * 1024));
         RandomAccess.GetLength(file).ShouldBe(4096);
-        AllocatedBytes(file).ShouldBeInRange(10 * MiB, (10 * MiB) + (64 * 1024));
+        AllocatedBytes(file).ShouldBeInRange((1 * MiB) + (512 * 1024), (1 * MiB) + (512 * 1024) + (64 * 1024));
+    }
+
+    [Fact]
+    public void GiveBack_AfterAReservation_BlocksPastTheEndFreedBytesKept()
+    {
+        using var temp = new TempDirectory();
+        using var file = CreateIn(temp, "e.part");
+        var written = TestData.Bytes((int)(2 * MiB) + 10, seed: 9300);
+        RandomAccess.Write(file, written, 0);
+        var reservation = BlockReservation.For(file, 0, 100 * MiB);
+        Assert.SkipWhen(reservation is null, $"{temp.Root} is not on ext4");
+        reservation.Ahead(written.Length, 512 * 1024);
+        AllocatedBytes(file).ShouldBeGreaterThan(RoundUpToPage(written.Length) + MiB);
+
+        reservation.GiveBack();
+
+        AllocatedBytes(file).ShouldBeLessThanOrEqualTo(RoundUpToPage(written.Length) + (64 * 1024));
+        RandomAccess.GetLength(file).ShouldBe(written.Length);
+        reservation.Reserved.ShouldBe(written.Length);
+        file.Dispose();
+        TestData.FileSha256(Path.Combine(temp.Out, "e.part")).ShouldBe(TestData.Sha256(written));
     }
 
     [Theory]
@@ -95,10 +133,9 @@ public sealed partial class BlockReservationTests
     }
 
     [Fact]
-    public async Task Download_ServerSendsLessThanItAnnounced_PartKeepsAtMostAStepReservedPastWhatArrived()
+    public async Task Download_ServerStallsShortOfItsLength_ReservedAsFarAsItSentThenGivenBack()
     {
         using var temp = new TempDirectory();
-        Directory.CreateDirectory(temp.Out);
         using (var probe = CreateIn(temp, "probe"))
         {
             Assert.SkipWhen(BlockReservation.For(probe, 0, 100 * MiB) is null, $"{temp.Root} is not on ext4");
@@ -106,15 +143,30 @@ public sealed partial class BlockReservationTests
 
         File.Delete(Path.Combine(temp.Out, "probe"));
         var sent = TestData.Bytes((int)(3 * MiB) + 1000, seed: 9301);
-        await using var server = RawLoopbackServer.Start(_ => RawReply.Of("HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\nConnection: close", sent));
-
-        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out) with { Retries = 0 }, new(server.Url("/lie.bin")));
-
-        result.Status.ShouldBe(DownloadStatus.Failed);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync();
+        server.Map("/lie.bin", async (context, _) =>
+        {
+            // A gigabyte announced, three mebibytes sent, then nothing until the test has looked.
+            context.Response.ContentLength = 1L << 30;
+            await context.Response.Body.WriteAsync(sent, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await release.Task.WaitAsync(context.RequestAborted);
+            context.Abort();
+        });
         var part = Path.Combine(temp.Out, "lie.bin.part");
+
+        var download = DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out) with { Retries = 0 }, new(server.Url("/lie.bin")));
+        await Eventually.TrueAsync(() => File.Exists(part) && AllocatedBytes(part) >= sent.Length + MiB, "the .part to hold reserved blocks past what arrived");
+        var whileStalled = AllocatedBytes(part);
+        release.SetResult();
+        var result = await download;
+
+        // Reserved no further ahead than what had arrived (plus the read in flight).
+        whileStalled.ShouldBeLessThanOrEqualTo(RoundUpToPage(sent.Length) + sent.Length + (1024 * 1024));
+        result.Status.ShouldBe(DownloadStatus.Failed);
         TestData.FileSha256(part).ShouldBe(TestData.Sha256(sent));
-        using var file = File.OpenHandle(part, FileMode.Open, FileAccess.Read);
-        AllocatedBytes(file).ShouldBeInRange(sent.Length + MiB, RoundUpToPage(sent.Length) + BlockReservation.Step + (512 * 1024));
+        AllocatedBytes(part).ShouldBeLessThanOrEqualTo(RoundUpToPage(sent.Length) + (64 * 1024));
     }
 
     [Fact]
@@ -135,6 +187,30 @@ public sealed partial class BlockReservationTests
         AllocatedBytes(file).ShouldBeLessThanOrEqualTo(RoundUpToPage(content.Length) + (64 * 1024));
     }
 
+    [Fact]
+    public async Task Download_DiskFillsUp_StorageErrorPartHoldsThePrefixAndNothingReservedPastIt()
+    {
+        // A real ext4 of 48 MiB (about 37 free), mounted from a file: needs root and a loop device.
+        using var temp = new TempDirectory();
+        await using var disk = await SmallExt4.MountAsync(temp.Root, 48);
+        Assert.SkipWhen(disk is null, "cannot make and mount a small ext4 here (needs root, mkfs.ext4 and a loop device)");
+        var content = TestData.Bytes((int)(60 * MiB), seed: 9303);
+        await using var server = await LoopbackServer.StartAsync();
+        server.MapFile("/big.bin", content);
+        var directory = Path.Combine(disk.Path, "out");
+
+        var result = await DownloaderHarness.RunOneAsync(DownloaderHarness.Options(directory) with { Retries = 0, UseJournal = false }, new(server.Url("/big.bin")));
+
+        result.Status.ShouldBe(DownloadStatus.Failed);
+        result.Error.ShouldBeOfType<StorageException>().Message.ShouldContain("big.bin.part");
+        File.Exists(Path.Combine(directory, "big.bin")).ShouldBeFalse();
+        var part = Path.Combine(directory, "big.bin.part");
+        var kept = File.ReadAllBytes(part);
+        kept.Length.ShouldBeGreaterThan((int)(16 * MiB));
+        kept.AsSpan().SequenceEqual(content.AsSpan(0, kept.Length)).ShouldBeTrue();
+        AllocatedBytes(part).ShouldBeLessThanOrEqualTo(RoundUpToPage(kept.Length) + (64 * 1024));
+    }
+
     private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateIn(TempDirectory temp, string name)
     {
         Directory.CreateDirectory(temp.Out);
@@ -144,16 +220,76 @@ public sealed partial class BlockReservationTests
     private static long RoundUpToPage(long length) => (length + 4095) / 4096 * 4096;
 
     /// <summary>The bytes the file system has allocated to the file (statx's stx_blocks, in 512-byte units).</summary>
-    private static long AllocatedBytes(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    private static long AllocatedBytes(Microsoft.Win32.SafeHandles.SafeFileHandle file) => Allocated((int)file.DangerousGetHandle(), "", 0x1000);
+
+    private static long AllocatedBytes(string path) => Allocated(-100, path, 0);
+
+    private static long Allocated(int directory, string path, int flags)
     {
-        const int emptyPath = 0x1000;
         const uint blocks = 0x400;
         const int blocksOffset = 48;
         var status = new byte[256];
-        Statx((int)file.DangerousGetHandle(), "", emptyPath, blocks, status).ShouldBe(0);
+        Statx(directory, path, flags, blocks, status).ShouldBe(0);
         return BitConverter.ToInt64(status, blocksOffset) * 512;
     }
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int directory, string path, int flags, uint mask, [Out] byte[] status);
+
+    /// <summary>A small ext4 file system in an image file, mounted through a loop device, unmounted when disposed.</summary>
+    private sealed class SmallExt4 : IAsyncDisposable
+    {
+        private SmallExt4(string path) => Path = path;
+
+        public string Path { get; }
+
+        /// <summary>Makes and mounts one of <paramref name="mebibytes"/> MiB under <paramref name="root"/>; null where that cannot be done.</summary>
+        public static async Task<SmallExt4?> MountAsync(string root, int mebibytes)
+        {
+            if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+            {
+                return null;
+            }
+
+            var image = System.IO.Path.Combine(root, "disk.img");
+            var mountPoint = System.IO.Path.Combine(root, "disk");
+            Directory.CreateDirectory(mountPoint);
+            await using (var file = new FileStream(image, FileMode.CreateNew))
+            {
+                file.SetLength(mebibytes * MiB);
+            }
+
+            return await RunAsync("mkfs.ext4", "-q", "-F", image) && await RunAsync("mount", "-o", "loop", image, mountPoint)
+                ? new SmallExt4(mountPoint)
+                : null;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!await RunAsync("umount", Path))
+            {
+                await RunAsync("umount", "-l", Path);
+            }
+        }
+
+        private static async Task<bool> RunAsync(string program, params string[] arguments)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            try
+            {
+                using var process = System.Diagnostics.Process.Start(start)!;
+                await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+                return process.ExitCode == 0;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return false;
+            }
+        }
+    }
 }
