@@ -14,11 +14,11 @@ namespace Haul.Storage;
 /// <see cref="Threshold"/> bytes of the body have arrived, then never further ahead than what has
 /// arrived (and <see cref="Step"/> at most), nor past the announced end. A body that ends short
 /// gives back what was reserved past its last byte (<see cref="GiveBack"/>). The last
-/// <see cref="KeptFree"/> bytes of a file system are never reserved, so a nearly full disk fails
-/// the writes where it did before and leaves room for the .meta files. Best effort: a file system
-/// that refuses ends the reservations for this body, and its writes go on as they would have.
-/// Other file systems (the magic number is ext2/3/4's; without extents ext4 refuses) are left
-/// alone: on tmpfs the same writes took longer, since reserving there zeroes every page first.
+/// <see cref="KeptFree"/> bytes of a file system are never reserved: what a nearly full disk has
+/// left goes to the writes themselves and to other files (a .part.meta among them). Best effort:
+/// a file system that refuses ends the reservations for this body, and its writes go on as they
+/// would have. Other file systems (the magic number is ext2/3/4's; without extents ext4 refuses)
+/// are left alone: on tmpfs the same writes took longer, since reserving there zeroes every page first.
 /// </remarks>
 internal sealed partial class BlockReservation
 {
