@@ -89,6 +89,63 @@ public sealed class CrashTests
         }
     }
 
+    [Fact]
+    public async Task Haul_KilledWithBlocksReservedAhead_LeftoverBoundedAndTheResumeEndsExactWithNothingPastTheEnd()
+    {
+        const int mebibyte = 1024 * 1024;
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Out);
+        using (var probe = File.OpenHandle(Path.Combine(temp.Out, "probe"), FileMode.CreateNew, FileAccess.ReadWrite))
+        {
+            Assert.SkipWhen(Haul.Storage.BlockReservation.For(probe, 0, 100L * mebibyte) is null, $"{temp.Root} is not on ext4");
+        }
+
+        File.Delete(Path.Combine(temp.Out, "probe"));
+        var content = TestData.Bytes(40 * mebibyte, seed: 9304);
+        const int firstPart = 20 * mebibyte;
+        await using var server = await LoopbackServer.StartAsync();
+        server.Map("/r.bin", async (context, hit) =>
+        {
+            if (hit > 1)
+            {
+                await server.ServeAsync(context, content, "\"r1\"");
+                return;
+            }
+
+            // The first run gets half the body, then nothing until it is killed.
+            context.Response.ContentLength = content.Length;
+            context.Response.Headers.ETag = "\"r1\"";
+            context.Response.Headers.AcceptRanges = "bytes";
+            await context.Response.Body.WriteAsync(content.AsMemory(0, firstPart), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
+        var part = Path.Combine(temp.Out, "r.bin.part");
+
+        using (var first = HaulProcess.Start("get", server.Url("/r.bin"), "-d", temp.Out, "-q"))
+        {
+            await Eventually.FileReachesAsync(part, firstPart);
+            first.KillHard();
+            await first.WaitForExitAsync();
+        }
+
+        // Killed with blocks reserved past what arrived: no more than a step of them.
+        var length = new FileInfo(part).Length;
+        length.ShouldBe(firstPart);
+        Storage.FileBlocks.Allocated(part).ShouldBeInRange(length + mebibyte, Storage.FileBlocks.RoundUpToPage(length) + Haul.Storage.BlockReservation.Step + (512 * 1024));
+
+        using (var second = HaulProcess.Start("get", server.Url("/r.bin"), "-d", temp.Out, "-q"))
+        {
+            (await second.WaitForExitAsync()).ShouldBe(0, second.Error);
+        }
+
+        var done = Path.Combine(temp.Out, "r.bin");
+        TestData.FileSha256(done).ShouldBe(TestData.Sha256(content));
+        File.Exists(part).ShouldBeFalse();
+        server.Requests.Last(r => r.Path == "/r.bin").Range.ShouldBe($"bytes={firstPart}-");
+        Storage.FileBlocks.Allocated(done).ShouldBeLessThanOrEqualTo(Storage.FileBlocks.RoundUpToPage(content.Length) + (64 * 1024));
+    }
+
     private static HashSet<string> FinishedFiles(string directory) => Directory.Exists(directory)
         ? [.. Directory.EnumerateFiles(directory, "*.bin").Select(Path.GetFileName).OfType<string>()]
         : [];

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Haul.Errors;
 using Haul.Storage;
 using Haul.Tests.EndToEnd;
@@ -6,7 +5,7 @@ using Haul.Tests.EndToEnd;
 namespace Haul.Tests.Storage;
 
 /// <summary>Blocks reserved ahead of a long body's writes on ext4: a step ahead, never past the body's end, the file's length untouched.</summary>
-public sealed partial class BlockReservationTests
+public sealed class BlockReservationTests
 {
     private const long MiB = 1024 * 1024;
 
@@ -22,7 +21,7 @@ public sealed partial class BlockReservationTests
         reservation.Ahead(BlockReservation.Threshold - 1, 512 * 1024);
 
         reservation.Reserved.ShouldBe(0);
-        AllocatedBytes(file).ShouldBe(0);
+        FileBlocks.Allocated(file).ShouldBe(0);
     }
 
     [Fact]
@@ -36,7 +35,7 @@ public sealed partial class BlockReservationTests
         // 1 MiB arrived, a read of 512 KiB next: reserved to its end and 1 MiB past it.
         reservation.Ahead(MiB, 512 * 1024);
         reservation.Reserved.ShouldBe((MiB + (512 * 1024)) + MiB);
-        AllocatedBytes(file).ShouldBeGreaterThanOrEqualTo(reservation.Reserved - MiB);
+        FileBlocks.Allocated(file).ShouldBeGreaterThanOrEqualTo(reservation.Reserved - MiB);
         RandomAccess.GetLength(file).ShouldBe(0);
 
         // Reads inside what is reserved reserve nothing more.
@@ -62,7 +61,7 @@ public sealed partial class BlockReservationTests
         reservation.Ahead(end - 100, 512 * 1024);
 
         reservation.Reserved.ShouldBe(end);
-        AllocatedBytes(file).ShouldBeLessThanOrEqualTo(RoundUpToPage(end - (10 * MiB)));
+        FileBlocks.Allocated(file).ShouldBeLessThanOrEqualTo(FileBlocks.RoundUpToPage(end - (10 * MiB)));
     }
 
     [Fact]
@@ -80,7 +79,7 @@ public sealed partial class BlockReservationTests
         reservation.Ahead(51 * MiB, 512 * 1024);
         reservation.Reserved.ShouldBe((52 * MiB) + (512 * 1024));
         RandomAccess.GetLength(file).ShouldBe(4096);
-        AllocatedBytes(file).ShouldBeInRange((1 * MiB) + (512 * 1024), (1 * MiB) + (512 * 1024) + (64 * 1024));
+        FileBlocks.Allocated(file).ShouldBeInRange((1 * MiB) + (512 * 1024), (1 * MiB) + (512 * 1024) + (64 * 1024));
     }
 
     [Fact]
@@ -93,11 +92,11 @@ public sealed partial class BlockReservationTests
         var reservation = BlockReservation.For(file, 0, 100 * MiB);
         Assert.SkipWhen(reservation is null, $"{temp.Root} is not on ext4");
         reservation.Ahead(written.Length, 512 * 1024);
-        AllocatedBytes(file).ShouldBeGreaterThan(RoundUpToPage(written.Length) + MiB);
+        FileBlocks.Allocated(file).ShouldBeGreaterThan(FileBlocks.RoundUpToPage(written.Length) + MiB);
 
         reservation.GiveBack();
 
-        AllocatedBytes(file).ShouldBeLessThanOrEqualTo(RoundUpToPage(written.Length) + (64 * 1024));
+        FileBlocks.Allocated(file).ShouldBeLessThanOrEqualTo(FileBlocks.RoundUpToPage(written.Length) + (64 * 1024));
         RandomAccess.GetLength(file).ShouldBe(written.Length);
         reservation.Reserved.ShouldBe(written.Length);
         file.Dispose();
@@ -157,16 +156,16 @@ public sealed partial class BlockReservationTests
         var part = Path.Combine(temp.Out, "lie.bin.part");
 
         var download = DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out) with { Retries = 0 }, new(server.Url("/lie.bin")));
-        await Eventually.TrueAsync(() => File.Exists(part) && AllocatedBytes(part) >= sent.Length + MiB, "the .part to hold reserved blocks past what arrived");
-        var whileStalled = AllocatedBytes(part);
+        await Eventually.TrueAsync(() => File.Exists(part) && FileBlocks.Allocated(part) >= sent.Length + MiB, "the .part to hold reserved blocks past what arrived");
+        var whileStalled = FileBlocks.Allocated(part);
         release.SetResult();
         var result = await download;
 
         // Reserved no further ahead than what had arrived (plus the read in flight).
-        whileStalled.ShouldBeLessThanOrEqualTo(RoundUpToPage(sent.Length) + sent.Length + (1024 * 1024));
+        whileStalled.ShouldBeLessThanOrEqualTo(FileBlocks.RoundUpToPage(sent.Length) + sent.Length + (1024 * 1024));
         result.Status.ShouldBe(DownloadStatus.Failed);
         TestData.FileSha256(part).ShouldBe(TestData.Sha256(sent));
-        AllocatedBytes(part).ShouldBeLessThanOrEqualTo(RoundUpToPage(sent.Length) + (64 * 1024));
+        FileBlocks.Allocated(part).ShouldBeLessThanOrEqualTo(FileBlocks.RoundUpToPage(sent.Length) + (64 * 1024));
     }
 
     [Fact]
@@ -184,7 +183,7 @@ public sealed partial class BlockReservationTests
         TestData.FileSha256(path).ShouldBe(TestData.Sha256(content));
         result.Sha256.ShouldBe(TestData.Sha256(content));
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-        AllocatedBytes(file).ShouldBeLessThanOrEqualTo(RoundUpToPage(content.Length) + (64 * 1024));
+        FileBlocks.Allocated(file).ShouldBeLessThanOrEqualTo(FileBlocks.RoundUpToPage(content.Length) + (64 * 1024));
     }
 
     [Fact]
@@ -208,7 +207,7 @@ public sealed partial class BlockReservationTests
         var kept = File.ReadAllBytes(part);
         kept.Length.ShouldBeGreaterThan((int)(16 * MiB));
         kept.AsSpan().SequenceEqual(content.AsSpan(0, kept.Length)).ShouldBeTrue();
-        AllocatedBytes(part).ShouldBeLessThanOrEqualTo(RoundUpToPage(kept.Length) + (64 * 1024));
+        FileBlocks.Allocated(part).ShouldBeLessThanOrEqualTo(FileBlocks.RoundUpToPage(kept.Length) + (64 * 1024));
     }
 
     private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateIn(TempDirectory temp, string name)
@@ -216,25 +215,6 @@ public sealed partial class BlockReservationTests
         Directory.CreateDirectory(temp.Out);
         return File.OpenHandle(Path.Combine(temp.Out, name), FileMode.CreateNew, FileAccess.ReadWrite);
     }
-
-    private static long RoundUpToPage(long length) => (length + 4095) / 4096 * 4096;
-
-    /// <summary>The bytes the file system has allocated to the file (statx's stx_blocks, in 512-byte units).</summary>
-    private static long AllocatedBytes(Microsoft.Win32.SafeHandles.SafeFileHandle file) => Allocated((int)file.DangerousGetHandle(), "", 0x1000);
-
-    private static long AllocatedBytes(string path) => Allocated(-100, path, 0);
-
-    private static long Allocated(int directory, string path, int flags)
-    {
-        const uint blocks = 0x400;
-        const int blocksOffset = 48;
-        var status = new byte[256];
-        Statx(directory, path, flags, blocks, status).ShouldBe(0);
-        return BitConverter.ToInt64(status, blocksOffset) * 512;
-    }
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int directory, string path, int flags, uint mask, [Out] byte[] status);
 
     /// <summary>A small ext4 file system in an image file, mounted through a loop device, unmounted when disposed.</summary>
     private sealed class SmallExt4 : IAsyncDisposable
