@@ -4,7 +4,7 @@ using Haul.Tests.EndToEnd;
 
 namespace Haul.Tests.Storage;
 
-/// <summary>Blocks reserved ahead of a long body's writes on ext4: a step ahead, never past the body's end, the file's length untouched.</summary>
+/// <summary>Blocks reserved ahead of a long body's writes on ext4: as far ahead as the body has come (a step at most), never past its end, the file's length untouched, given back when the body ends short.</summary>
 public sealed class BlockReservationTests
 {
     private const long MiB = 1024 * 1024;
