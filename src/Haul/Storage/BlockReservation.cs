@@ -11,14 +11,16 @@ namespace Haul.Storage;
 /// </summary>
 /// <remarks>
 /// What a server may make Haul reserve is bounded by what it sent: nothing before
-/// <see cref="Threshold"/> bytes of the body have arrived, then never further ahead than what has
-/// arrived (and <see cref="Step"/> at most), nor past the announced end. A body that ends short
-/// gives back what was reserved past its last byte (<see cref="GiveBack"/>). The last
-/// <see cref="KeptFree"/> bytes of a file system are never reserved: what a nearly full disk has
-/// left goes to the writes themselves and to other files (a .part.meta among them). Best effort:
-/// a file system that refuses ends the reservations for this body, and its writes go on as they
-/// would have. Other file systems (the magic number is ext2/3/4's; without extents ext4 refuses)
-/// are left alone: on tmpfs the same writes took longer, since reserving there zeroes every page first.
+/// <see cref="Threshold"/> bytes of the body have arrived, then never further past the received
+/// bytes than what has arrived (and <see cref="Step"/> at most), nor past the announced end. A
+/// body that ends short gives back what lies past its last byte (<see cref="GiveBack"/>), an
+/// earlier run's reservation included. Reservations stop for a body once its file system has
+/// less than <see cref="KeptFree"/> bytes free besides (asked before each one): what a nearly
+/// full disk has left goes to the writes themselves and to other files (a .part.meta among them).
+/// Best effort: a file system that refuses ends the reservations for this body, and its writes go
+/// on as they would have. Other file systems (the magic number is ext2/3/4's; without extents
+/// ext4 refuses) are left alone: on tmpfs the same writes took longer, since reserving there
+/// zeroes every page first.
 /// </remarks>
 internal sealed partial class BlockReservation
 {
@@ -28,7 +30,7 @@ internal sealed partial class BlockReservation
     /// <summary>The most reserved ahead of the received bytes, in one call.</summary>
     internal const long Step = 16 * 1024 * 1024;
 
-    /// <summary>Free space a reservation never takes.</summary>
+    /// <summary>Free space below which a body reserves no more.</summary>
     internal const long KeptFree = 4 * Step;
 
     private const int KeepSize = 1;
@@ -43,9 +45,6 @@ internal sealed partial class BlockReservation
     private readonly long _end;
     private long _reserved;
     private bool _refused;
-
-    /// <summary>A reservation was asked for since the last give-back: blocks may lie past the file's end.</summary>
-    private bool _mayHoldMore;
 
     private BlockReservation(SafeFileHandle file, long offset, long end)
     {
@@ -74,23 +73,27 @@ internal sealed partial class BlockReservation
 
     /// <summary>
     /// Bytes are about to arrive at <paramref name="position"/>, <paramref name="count"/> at most:
-    /// when they would pass what is reserved, more is, as far ahead as the body has come (a step at most).
+    /// when they would pass what is reserved, more is, as far past <paramref name="position"/> as
+    /// the body has come (a step at most).
     /// </summary>
     public void Ahead(long position, int count)
     {
-        var upTo = Math.Min(position + count, _end);
         var arrived = position - _offset;
-        if (_refused || upTo <= _reserved || arrived < Threshold)
+        if (_refused || Math.Min(position + count, _end) <= _reserved || arrived < Threshold)
         {
             return;
         }
 
         var from = Math.Max(_reserved, position);
-        var to = Math.Min(_end, upTo + Math.Min(Step, arrived));
-        _mayHoldMore = true;
+        var to = Math.Min(_end, position + Math.Min(Step, arrived));
+        if (to <= from)
+        {
+            return;
+        }
+
         if (Status(_file) is not { } status || status.Available - (to - from) < KeptFree || !Allocate(from, to - from))
         {
-            // A refused or partial reservation may still hold blocks past the end: they go back.
+            // A refused call may still have reserved part of the range: it goes back.
             _refused = true;
             GiveBack();
             return;
@@ -100,28 +103,22 @@ internal sealed partial class BlockReservation
     }
 
     /// <summary>
-    /// Gives back what is reserved past the file's last byte (ext4 frees blocks past the end when a
-    /// file is cut, even to its own length): for a body that ended short, or a refused reservation.
+    /// Gives back whatever is reserved past the file's last byte, by this body or an earlier run's
+    /// (ext4 frees blocks past the end when a file is cut, even to its own length): for a body that
+    /// ended short, or a refused reservation. A failure leaves them: they hold no bytes, and the
+    /// file's next cut or growth uses them.
     /// </summary>
     public void GiveBack()
     {
-        if (!_mayHoldMore)
-        {
-            return;
-        }
-
         try
         {
             var length = RandomAccess.GetLength(_file);
             RandomAccess.SetLength(_file, length);
-            _reserved = Math.Clamp(length, _offset, _reserved);
+            _reserved = Math.Clamp(length, _offset, Math.Max(_offset, _reserved));
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Reserved blocks past the end are harmless to the bytes; the file's next cut frees them.
         }
-
-        _mayHoldMore = false;
     }
 
     private bool Allocate(long from, long length)

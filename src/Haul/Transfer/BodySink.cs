@@ -190,9 +190,9 @@ internal sealed partial class BodySink : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_reservation is { } reservation && reservation.Reserved > Written)
+        if (_reservation is { } reservation && Written < _end)
         {
-            // The body ended short: what was reserved for the rest goes back.
+            // The body ended short: what was reserved for the rest (by this run or one before) goes back.
             reservation.GiveBack();
         }
 

@@ -124,7 +124,9 @@ public sealed class CrashTests
 
         using (var first = HaulProcess.Start("get", server.Url("/r.bin"), "-d", temp.Out, "-q"))
         {
-            await Eventually.FileReachesAsync(part, firstPart);
+            await Eventually.TrueAsync(
+                () => new FileInfo(part) is { Exists: true, Length: firstPart } && Storage.FileBlocks.Allocated(part) > firstPart,
+                "the .part to hold the first half and blocks reserved past it");
             first.KillHard();
             await first.WaitForExitAsync();
         }
@@ -132,7 +134,7 @@ public sealed class CrashTests
         // Killed with blocks reserved past what arrived: no more than a step of them.
         var length = new FileInfo(part).Length;
         length.ShouldBe(firstPart);
-        Storage.FileBlocks.Allocated(part).ShouldBeInRange(length + mebibyte, Storage.FileBlocks.RoundUpToPage(length) + Haul.Storage.BlockReservation.Step + (512 * 1024));
+        Storage.FileBlocks.Allocated(part).ShouldBeInRange(length + 1, length + Haul.Storage.BlockReservation.Step + (64 * 1024));
 
         using (var second = HaulProcess.Start("get", server.Url("/r.bin"), "-d", temp.Out, "-q"))
         {

@@ -32,19 +32,23 @@ public sealed class BlockReservationTests
         var reservation = BlockReservation.For(file, 0, 200 * MiB);
         Assert.SkipWhen(reservation is null, $"{temp.Root} is not on ext4");
 
-        // 1 MiB arrived, a read of 512 KiB next: reserved to its end and 1 MiB past it.
+        // 1 MiB arrived: reserved 1 MiB past the received bytes.
         reservation.Ahead(MiB, 512 * 1024);
-        reservation.Reserved.ShouldBe((MiB + (512 * 1024)) + MiB);
-        FileBlocks.Allocated(file).ShouldBeGreaterThanOrEqualTo(reservation.Reserved - MiB);
+        reservation.Reserved.ShouldBe(2 * MiB);
+        FileBlocks.Allocated(file).ShouldBeInRange(MiB, MiB + (64 * 1024));
         RandomAccess.GetLength(file).ShouldBe(0);
 
-        // Reads inside what is reserved reserve nothing more.
-        reservation.Ahead(2 * MiB, 512 * 1024);
-        reservation.Reserved.ShouldBe(2 * MiB + (512 * 1024));
+        // A read that stays inside what is reserved reserves nothing more.
+        reservation.Ahead(MiB + (512 * 1024), 512 * 1024);
+        reservation.Reserved.ShouldBe(2 * MiB);
+
+        // One that would pass it: as far past its start as has arrived.
+        reservation.Ahead((2 * MiB) - 10, 512 * 1024);
+        reservation.Reserved.ShouldBe((4 * MiB) - 20);
 
         // Far along, a step at most.
         reservation.Ahead(100 * MiB, 512 * 1024);
-        reservation.Reserved.ShouldBe(100 * MiB + (512 * 1024) + BlockReservation.Step);
+        reservation.Reserved.ShouldBe((100 * MiB) + BlockReservation.Step);
         RandomAccess.GetLength(file).ShouldBe(0);
     }
 
@@ -77,9 +81,45 @@ public sealed class BlockReservationTests
         reservation.Reserved.ShouldBe(50 * MiB);
 
         reservation.Ahead(51 * MiB, 512 * 1024);
-        reservation.Reserved.ShouldBe((52 * MiB) + (512 * 1024));
+        reservation.Reserved.ShouldBe(52 * MiB);
         RandomAccess.GetLength(file).ShouldBe(4096);
-        FileBlocks.Allocated(file).ShouldBeInRange((1 * MiB) + (512 * 1024), (1 * MiB) + (512 * 1024) + (64 * 1024));
+        FileBlocks.Allocated(file).ShouldBeInRange(MiB, MiB + (64 * 1024));
+    }
+
+    [Fact]
+    public void Ahead_ABodyOfExactlyTheThreshold_NoEmptyCallNoRefusal()
+    {
+        using var temp = new TempDirectory();
+        using var file = CreateIn(temp, "f.part");
+        var reservation = BlockReservation.For(file, 0, BlockReservation.Threshold + 1000);
+        Assert.SkipWhen(reservation is null, $"{temp.Root} is not on ext4");
+
+        // At the end already: nothing to reserve, and nothing refused.
+        reservation.Ahead(BlockReservation.Threshold + 1000, 512 * 1024);
+        reservation.Reserved.ShouldBe(0);
+
+        reservation.Ahead(BlockReservation.Threshold, 512 * 1024);
+        reservation.Reserved.ShouldBe(BlockReservation.Threshold + 1000);
+    }
+
+    [Fact]
+    public void GiveBack_AnEarlierRunsReservation_FreedThoughThisBodyReservedNothing()
+    {
+        using var temp = new TempDirectory();
+        using var file = CreateIn(temp, "g.part");
+        var written = TestData.Bytes((int)(3 * MiB), seed: 9305);
+        RandomAccess.Write(file, written, 0);
+        var earlier = BlockReservation.For(file, 0, 100 * MiB);
+        Assert.SkipWhen(earlier is null, $"{temp.Root} is not on ext4");
+        earlier.Ahead(written.Length, 512 * 1024);
+        FileBlocks.Allocated(file).ShouldBeGreaterThan(written.Length + MiB);
+
+        // The next run resumes from the end and ends short before reserving anything itself.
+        var resumed = BlockReservation.For(file, written.Length, 100 * MiB)!;
+        resumed.GiveBack();
+
+        FileBlocks.Allocated(file).ShouldBeLessThanOrEqualTo(written.Length + (64 * 1024));
+        RandomAccess.GetLength(file).ShouldBe(written.Length);
     }
 
     [Fact]
@@ -111,6 +151,7 @@ public sealed class BlockReservationTests
     {
         using var temp = new TempDirectory();
         using var file = CreateIn(temp, "d.part");
+        Assert.SkipWhen(BlockReservation.For(file, 0, 100 * MiB) is null, $"{temp.Root} is not on ext4: nothing would be reserved anyway");
 
         BlockReservation.For(file, offset, end).ShouldBeNull();
     }
@@ -118,7 +159,7 @@ public sealed class BlockReservationTests
     [Fact]
     public void For_OnTmpfs_Null()
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux() && Directory.Exists("/dev/shm"), "needs /dev/shm");
+        Assert.SkipUnless(OperatingSystem.IsLinux() && Directory.Exists("/dev/shm") && new DriveInfo("/dev/shm").DriveFormat == "tmpfs", "needs /dev/shm on tmpfs");
         var path = Path.Combine("/dev/shm", $"haul-test-{Guid.NewGuid():N}.part");
         try
         {
@@ -141,7 +182,7 @@ public sealed class BlockReservationTests
         }
 
         File.Delete(Path.Combine(temp.Out, "probe"));
-        var sent = TestData.Bytes((int)(3 * MiB) + 1000, seed: 9301);
+        var sent = TestData.Bytes((int)(3 * MiB), seed: 9301);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await LoopbackServer.StartAsync();
         server.Map("/lie.bin", async (context, _) =>
@@ -156,13 +197,15 @@ public sealed class BlockReservationTests
         var part = Path.Combine(temp.Out, "lie.bin.part");
 
         var download = DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out) with { Retries = 0 }, new(server.Url("/lie.bin")));
-        await Eventually.TrueAsync(() => File.Exists(part) && FileBlocks.Allocated(part) >= sent.Length + MiB, "the .part to hold reserved blocks past what arrived");
+        await Eventually.TrueAsync(
+            () => File.Exists(part) && new FileInfo(part).Length == sent.Length && FileBlocks.Allocated(part) > sent.Length,
+            "the .part to hold every byte sent and blocks reserved past them");
         var whileStalled = FileBlocks.Allocated(part);
         release.SetResult();
         var result = await download;
 
-        // Reserved no further ahead than what had arrived (plus the read in flight).
-        whileStalled.ShouldBeLessThanOrEqualTo(FileBlocks.RoundUpToPage(sent.Length) + sent.Length + (1024 * 1024));
+        // Reserved no further past the received bytes than what had arrived.
+        whileStalled.ShouldBeLessThanOrEqualTo((2L * sent.Length) + (64 * 1024));
         result.Status.ShouldBe(DownloadStatus.Failed);
         TestData.FileSha256(part).ShouldBe(TestData.Sha256(sent));
         FileBlocks.Allocated(part).ShouldBeLessThanOrEqualTo(FileBlocks.RoundUpToPage(sent.Length) + (64 * 1024));
@@ -210,6 +253,41 @@ public sealed class BlockReservationTests
         FileBlocks.Allocated(part).ShouldBeLessThanOrEqualTo(FileBlocks.RoundUpToPage(kept.Length) + (64 * 1024));
     }
 
+    [Fact]
+    public async Task Download_FileSystemNearlyFull_ReservationsStopAndGiveBackWithTheKeptFreeSpaceLeft()
+    {
+        using var temp = new TempDirectory();
+        await using var disk = await SmallExt4.MountAsync(temp.Root, 160);
+        Assert.SkipWhen(disk is null, "cannot make and mount a small ext4 here (needs root, mkfs.ext4 and a loop device)");
+
+        // Enough to take the free space 4 MiB below what reservations leave alone, then a stall.
+        var free = new DriveInfo(disk.Path).AvailableFreeSpace;
+        var sent = TestData.Bytes((int)(free - BlockReservation.KeptFree + (4 * MiB)) / 4096 * 4096, seed: 9306);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync();
+        server.Map("/fill.bin", async (context, _) =>
+        {
+            context.Response.ContentLength = 1L << 30;
+            await context.Response.Body.WriteAsync(sent, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await release.Task.WaitAsync(context.RequestAborted);
+            context.Abort();
+        });
+        var directory = Path.Combine(disk.Path, "out");
+        var part = Path.Combine(directory, "fill.bin.part");
+
+        var download = DownloaderHarness.RunOneAsync(DownloaderHarness.Options(directory) with { Retries = 0, UseJournal = false }, new(server.Url("/fill.bin")));
+        await Eventually.FileReachesAsync(part, sent.Length);
+        var whileStalled = FileBlocks.Allocated(part);
+        release.SetResult();
+        var result = await download;
+
+        // Had reservations gone on, a step would lie past the received bytes; they stopped and gave it back.
+        whileStalled.ShouldBeLessThanOrEqualTo(sent.Length + (64 * 1024));
+        result.Status.ShouldBe(DownloadStatus.Failed);
+        TestData.FileSha256(part).ShouldBe(TestData.Sha256(sent));
+    }
+
     private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateIn(TempDirectory temp, string name)
     {
         Directory.CreateDirectory(temp.Out);
@@ -246,13 +324,17 @@ public sealed class BlockReservationTests
 
         public async ValueTask DisposeAsync()
         {
-            if (!await RunAsync("umount", Path))
+            // Not cancellable: a test stopped half-way must still leave nothing mounted.
+            if (!await RunAsync(CancellationToken.None, "umount", Path))
             {
-                await RunAsync("umount", "-l", Path);
+                await RunAsync(CancellationToken.None, "umount", "-l", Path);
             }
         }
 
-        private static async Task<bool> RunAsync(string program, params string[] arguments)
+        private static Task<bool> RunAsync(string program, params string[] arguments) =>
+            RunAsync(TestContext.Current.CancellationToken, program, arguments);
+
+        private static async Task<bool> RunAsync(CancellationToken cancellationToken, string program, params string[] arguments)
         {
             var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var argument in arguments)
@@ -263,7 +345,7 @@ public sealed class BlockReservationTests
             try
             {
                 using var process = System.Diagnostics.Process.Start(start)!;
-                await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+                await process.WaitForExitAsync(cancellationToken);
                 return process.ExitCode == 0;
             }
             catch (System.ComponentModel.Win32Exception)
