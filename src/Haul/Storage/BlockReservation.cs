@@ -114,7 +114,7 @@ internal sealed partial class BlockReservation
         {
             var length = RandomAccess.GetLength(_file);
             RandomAccess.SetLength(_file, length);
-            _reserved = Math.Clamp(length, _offset, Math.Max(_offset, _reserved));
+            _reserved = Math.Clamp(length, _offset, _reserved);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

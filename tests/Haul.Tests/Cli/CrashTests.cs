@@ -94,13 +94,7 @@ public sealed class CrashTests
     {
         const int mebibyte = 1024 * 1024;
         using var temp = new TempDirectory();
-        Directory.CreateDirectory(temp.Out);
-        using (var probe = File.OpenHandle(Path.Combine(temp.Out, "probe"), FileMode.CreateNew, FileAccess.ReadWrite))
-        {
-            Assert.SkipWhen(Haul.Storage.BlockReservation.For(probe, 0, 100L * mebibyte) is null, $"{temp.Root} is not on ext4");
-        }
-
-        File.Delete(Path.Combine(temp.Out, "probe"));
+        Storage.FileBlocks.SkipUnlessReservedIn(temp.Out);
         var content = TestData.Bytes(40 * mebibyte, seed: 9304);
         const int firstPart = 20 * mebibyte;
         await using var server = await LoopbackServer.StartAsync();

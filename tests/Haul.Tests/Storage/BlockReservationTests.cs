@@ -176,24 +176,11 @@ public sealed class BlockReservationTests
     public async Task Download_ServerStallsShortOfItsLength_ReservedAsFarAsItSentThenGivenBack()
     {
         using var temp = new TempDirectory();
-        using (var probe = CreateIn(temp, "probe"))
-        {
-            Assert.SkipWhen(BlockReservation.For(probe, 0, 100 * MiB) is null, $"{temp.Root} is not on ext4");
-        }
-
-        File.Delete(Path.Combine(temp.Out, "probe"));
+        FileBlocks.SkipUnlessReservedIn(temp.Out);
         var sent = TestData.Bytes((int)(3 * MiB), seed: 9301);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await LoopbackServer.StartAsync();
-        server.Map("/lie.bin", async (context, _) =>
-        {
-            // A gigabyte announced, three mebibytes sent, then nothing until the test has looked.
-            context.Response.ContentLength = 1L << 30;
-            await context.Response.Body.WriteAsync(sent, context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            await release.Task.WaitAsync(context.RequestAborted);
-            context.Abort();
-        });
+        MapStall(server, "/lie.bin", sent, release.Task);
         var part = Path.Combine(temp.Out, "lie.bin.part");
 
         var download = DownloaderHarness.RunOneAsync(DownloaderHarness.Options(temp.Out) with { Retries = 0 }, new(server.Url("/lie.bin")));
@@ -265,14 +252,7 @@ public sealed class BlockReservationTests
         var sent = TestData.Bytes((int)(free - BlockReservation.KeptFree + (4 * MiB)) / 4096 * 4096, seed: 9306);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await LoopbackServer.StartAsync();
-        server.Map("/fill.bin", async (context, _) =>
-        {
-            context.Response.ContentLength = 1L << 30;
-            await context.Response.Body.WriteAsync(sent, context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            await release.Task.WaitAsync(context.RequestAborted);
-            context.Abort();
-        });
+        MapStall(server, "/fill.bin", sent, release.Task);
         var directory = Path.Combine(disk.Path, "out");
         var part = Path.Combine(directory, "fill.bin.part");
 
@@ -287,6 +267,17 @@ public sealed class BlockReservationTests
         result.Status.ShouldBe(DownloadStatus.Failed);
         TestData.FileSha256(part).ShouldBe(TestData.Sha256(sent));
     }
+
+    /// <summary>A route that announces a gigabyte, sends <paramref name="sent"/>, then nothing until <paramref name="release"/> completes, and drops the connection.</summary>
+    private static void MapStall(LoopbackServer server, string path, byte[] sent, Task release) =>
+        server.Map(path, async (context, _) =>
+        {
+            context.Response.ContentLength = 1L << 30;
+            await context.Response.Body.WriteAsync(sent, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await release.WaitAsync(context.RequestAborted);
+            context.Abort();
+        });
 
     private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateIn(TempDirectory temp, string name)
     {

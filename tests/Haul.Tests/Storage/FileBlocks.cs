@@ -15,6 +15,22 @@ public static partial class FileBlocks
 
     public static long Allocated(string path) => Query(AtCurrentDirectory, path, 0);
 
+    /// <summary>Skips the test unless Haul would reserve blocks for a long body written into <paramref name="directory"/> (ext4 there).</summary>
+    public static void SkipUnlessReservedIn(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var probe = Path.Combine(directory, "probe");
+        try
+        {
+            using var file = File.OpenHandle(probe, FileMode.CreateNew, FileAccess.ReadWrite);
+            Assert.SkipWhen(Haul.Storage.BlockReservation.For(file, 0, 100 * 1024 * 1024) is null, $"{directory} is not on ext4");
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
+    }
+
     /// <summary><paramref name="length"/> rounded up to whole 4 KiB blocks.</summary>
     public static long RoundUpToPage(long length) => (length + 4095) / 4096 * 4096;
 
